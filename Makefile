@@ -1,0 +1,37 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+VENV := .venv
+BIN := $(VENV)/bin
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng
+
+.PHONY: demo test lint tesseract
+
+$(BIN)/ocrprep: pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Installs Tesseract with apt when it (or its English data) is missing: as root, or with sudo.
+tesseract:
+	@if command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx eng; then \
+		tesseract --version | head -n 1; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
+	else \
+		echo "Tesseract is missing. Install it, then run make again:" >&2; \
+		echo "    sudo apt-get install $(APT_PACKAGES)" >&2; \
+		exit 1; \
+	fi
+
+demo: $(BIN)/ocrprep tesseract
+	$(BIN)/ocrprep compare sample_scans --json compare.json
+
+lint: $(BIN)/ocrprep
+	$(BIN)/ruff check src tests bench sample_scans
+	$(BIN)/ruff format --check src tests bench sample_scans
+	$(BIN)/mypy
+
+test: $(BIN)/ocrprep tesseract lint
+	$(BIN)/pytest

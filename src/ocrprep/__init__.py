@@ -1,0 +1,91 @@
+"""ocrprep: clean scanned images before Tesseract reads them, and measure how much it helps.
+
+The public API: :func:`clean`, :func:`recognize`, :func:`compare`, and for plugin authors
+:data:`hookimpl`, :class:`Stage`, :class:`Param`, :class:`Recognition`, :class:`Word` and
+:class:`RecognizeOptions`. The ``ocrprep`` command is a thin layer over these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from .compare import Report, run_compare
+from .hookspecs import Recognition, RecognizeOptions, Word, hookimpl
+from .images import load_image, to_gray
+from .pipeline import Param, Stage
+from .plugins import Host
+
+__all__ = [
+    "Param",
+    "Recognition",
+    "RecognizeOptions",
+    "Report",
+    "Stage",
+    "Word",
+    "clean",
+    "compare",
+    "hookimpl",
+    "recognize",
+]
+
+ImageSource = str | Path | Image.Image | np.ndarray
+
+
+def clean(
+    image: ImageSource,
+    pipeline: str | None = None,
+    *,
+    pipeline_file: Path | None = None,
+    plugins: Iterable[str] = (),
+) -> np.ndarray:
+    """Run a cleanup pipeline (the default one when None) and return the cleaned 2-D uint8 image.
+
+    ``image`` is a path (its first page is used), a Pillow image or a numpy array; it is not changed.
+    ``plugins`` are extra plugin modules or ``.py`` paths, as with ``--plugin``.
+    """
+    pixels, _ = load_image(image)
+    return Host(plugins).pipeline(pipeline, pipeline_file).run(pixels)
+
+
+def recognize(
+    image: ImageSource,
+    options: RecognizeOptions | None = None,
+    *,
+    dpi: int | None = None,
+    plugins: Iterable[str] = (),
+) -> Recognition:
+    """Read the text of ``image`` (as it is, uncleaned) with the engine ``options`` name.
+
+    ``dpi`` overrides the resolution read from the file. Returns the text, mean confidence and words.
+    """
+    pixels, file_dpi = load_image(image)
+    return Host(plugins).recognize(to_gray(pixels), dpi or file_dpi, options or RecognizeOptions())
+
+
+def compare(
+    paths: Iterable[str | Path],
+    pipeline: str | None = None,
+    options: RecognizeOptions | None = None,
+    *,
+    pipeline_file: Path | None = None,
+    ignore_case: bool = False,
+    plugins: Iterable[str] = (),
+) -> Report:
+    """OCR every page of ``paths`` (files or folders) before and after cleanup.
+
+    Returns the report; ``report.as_dict()`` is exactly what ``ocrprep compare --json`` writes. Pages
+    with a ``<stem>.gt.txt`` beside them are scored; unreadable files are listed in ``report.failures``.
+    """
+    host = Host(plugins)
+    chain = host.pipeline(pipeline, pipeline_file)
+    return run_compare(
+        [Path(p) for p in paths],
+        host,
+        chain,
+        options or RecognizeOptions(),
+        ignore_case=ignore_case,
+    )

@@ -1,0 +1,1 @@
+"""The plugins that ship with ocrprep, registered like any third-party plugin."""

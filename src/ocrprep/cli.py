@@ -1,0 +1,392 @@
+"""The ``ocrprep`` command: a thin layer over the API. User errors print ``Error: ...``, no traceback."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from .batch import Failure, run_batch
+from .compare import PageComparison, Report, run_compare
+from .errors import ExitCode, InputError, OcrprepError, UsageError
+from .hookspecs import RecognizeOptions
+from .images import IMAGE_SUFFIXES, Page, atomic_file, to_gray, write_image
+from .pipeline import NAMED_PIPELINES
+from .plugins import Host
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Group(click.Group):
+    """Turns OcrprepError into one ``Error:`` line and its exit code; traceback only with --verbose."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OcrprepError as exc:
+            if ctx.meta.get("verbose"):
+                traceback.print_exc()
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Error: interrupted", err=True)
+            ctx.exit(ExitCode.INTERRUPTED)
+
+
+def _remember_verbose(ctx: click.Context, _: click.Parameter, value: bool) -> bool:
+    ctx.meta["verbose"] = value
+    return value
+
+
+def plugin_options(func: F) -> F:
+    """--plugin, --disable-plugin and --verbose, shared by every command."""
+    func = click.option(
+        "--plugin",
+        "plugins",
+        multiple=True,
+        metavar="MODULE_OR_PATH",
+        help="Load a plugin module or .py file (runs its code with your rights). Repeatable.",
+    )(func)
+    func = click.option(
+        "--disable-plugin",
+        "disabled",
+        multiple=True,
+        metavar="NAME",
+        help="Do not register the plugin NAME (also OCRPREP_DISABLE_PLUGINS=a,b). Repeatable.",
+    )(func)
+    return click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        expose_value=True,
+        callback=_remember_verbose,
+        is_eager=True,
+        help="Show more detail, and a traceback on errors.",
+    )(func)
+
+
+def pipeline_options(func: F) -> F:
+    """--pipeline and --pipeline-file."""
+    func = click.option(
+        "--pipeline",
+        "pipeline_spec",
+        metavar="SPEC",
+        help=f"Stages, e.g. 'threshold(160) | opening(radius=1)', or a name: {', '.join(NAMED_PIPELINES)}.",
+    )(func)
+    return click.option(
+        "--pipeline-file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        metavar="FILE",
+        help="A TOML file of [[stage]] tables.",
+    )(func)
+
+
+def engine_options(func: F) -> F:
+    """The recognition settings, gathered into RecognizeOptions by ``_options``."""
+    for decorator in reversed(
+        [
+            click.option("--engine", default="tesseract", show_default=True, help="Which recognizer to use."),
+            click.option(
+                "--lang",
+                default="eng",
+                show_default=True,
+                help="Tesseract language(s), e.g. eng+deu.",
+            ),
+            click.option("--psm", type=click.IntRange(0, 13), help="Tesseract page segmentation mode."),
+            click.option("--oem", type=click.IntRange(0, 3), help="Tesseract OCR engine mode."),
+            click.option("--digits", is_flag=True, help="One line of digits and .,-/: only."),
+            click.option(
+                "-c",
+                "variables",
+                multiple=True,
+                metavar="NAME=VALUE",
+                help="Engine variable. Repeatable.",
+            ),
+            click.option(
+                "--timeout",
+                type=click.FloatRange(min=0),
+                default=0,
+                help="Seconds per image; 0: none.",
+            ),
+        ]
+    ):
+        func = decorator(func)
+    return func
+
+
+def _options(
+    engine: str,
+    lang: str,
+    psm: int | None,
+    oem: int | None,
+    digits: bool,
+    variables: tuple[str, ...],
+    timeout: float,
+) -> RecognizeOptions:
+    pairs = {}
+    for item in variables:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise UsageError(f"-c expects NAME=VALUE, got {item!r}")
+        pairs[name] = value
+    return RecognizeOptions(engine, lang, psm, oem, digits, pairs, timeout)
+
+
+def _report_failure(failure: Failure) -> None:
+    click.echo(f"Error: {failure}", err=True)
+
+
+def _failure_log(failures: list[Failure]) -> Callable[[Failure], None]:
+    """Report each failure at once and keep it for the exit code."""
+
+    def record(failure: Failure) -> None:
+        failures.append(failure)
+        _report_failure(failure)
+
+    return record
+
+
+def _exit_code(failures: int) -> int:
+    return ExitCode.INPUT_FAILED if failures else ExitCode.OK
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ocrprep")
+def cli() -> None:
+    """Clean scanned images before OCR, and measure how much the cleaning helps."""
+    logging.basicConfig(format="Warning: %(message)s", level=logging.WARNING)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Output folder; or an output .png/.tif file when there is one input file.",
+)
+@click.option(
+    "--save-stages",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Also write every stage's output here as <stem>.<n>-<stage>.png.",
+)
+@pipeline_options
+@plugin_options
+def clean(
+    inputs: tuple[Path, ...],
+    output: Path,
+    save_stages: Path | None,
+    pipeline_spec: str | None,
+    pipeline_file: Path | None,
+    plugins: tuple[str, ...],
+    disabled: tuple[str, ...],
+    verbose: bool,
+) -> int:
+    """Clean INPUT images (files or folders) and write lossless PNG (or TIFF) to OUTPUT."""
+    host = Host(plugins, disabled)
+    pipeline = host.pipeline(pipeline_spec, pipeline_file)
+    single = len(inputs) == 1 and inputs[0].is_file() and output.suffix.lower() in IMAGE_SUFFIXES
+    if single and output.suffix.lower() not in (".png", ".tif", ".tiff"):
+        raise UsageError(f"{output}: cleaned images are written losslessly; use a .png or .tif name")
+    protected = {p.resolve() for p in inputs}
+    written: set[Path] = set()
+
+    def target_for(page: Page) -> Path:
+        if single:
+            return output if page.count == 1 else output.with_stem(f"{output.stem}.{page.number}")
+        return output / f"{page.stem}.png"
+
+    def claim(path: Path) -> Path:
+        resolved = path.resolve()
+        if resolved in protected or (resolved == inputs[0].resolve() and single):
+            raise InputError(f"the output {path} would overwrite an input; choose another -o")
+        if resolved in written:
+            raise InputError(f"the output {path} was already written for another input with this name")
+        written.add(resolved)
+        return path
+
+    def work(page: Page) -> Path:
+        target = claim(target_for(page))
+        result = to_gray(page.image)
+        for number, (step, result) in enumerate(pipeline.stages(page.image), start=1):
+            if save_stages is not None:
+                write_image(
+                    claim(save_stages / f"{page.stem}.{number}-{step.stage.name}.png"),
+                    result,
+                    page.dpi,
+                )
+        write_image(target, result, page.dpi)
+        if verbose:
+            click.echo(f"{page.label} -> {target}", err=True)
+        return target
+
+    failures: list[Failure] = []
+    done = list(run_batch(inputs, work, _failure_log(failures)))
+    click.echo(
+        f"cleaned {len(done)} page(s) with: {pipeline}" + (f"; {len(failures)} failed" if failures else ""),
+        err=True,
+    )
+    return _exit_code(len(failures))
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--clean", "do_clean", is_flag=True, help="Clean each image with the pipeline first.")
+@pipeline_options
+@engine_options
+@plugin_options
+def ocr(
+    inputs: tuple[Path, ...],
+    do_clean: bool,
+    pipeline_spec: str | None,
+    pipeline_file: Path | None,
+    plugins: tuple[str, ...],
+    disabled: tuple[str, ...],
+    verbose: bool,
+    **engine: Any,
+) -> int:
+    """Print the text of INPUT images (files or folders), optionally cleaned first."""
+    host = Host(plugins, disabled)
+    options = _options(**engine)
+    pipeline = host.pipeline(pipeline_spec, pipeline_file) if do_clean else None
+    several = len(inputs) > 1 or any(p.is_dir() for p in inputs)
+
+    def work(page: Page) -> None:
+        image = pipeline.run(page.image) if pipeline else to_gray(page.image)
+        result = host.recognize(image, page.dpi, options)
+        if several:
+            click.echo(f"==> {page.label} <==")
+        click.echo(result.text)
+        if verbose:
+            confidence = "-" if result.confidence is None else f"{result.confidence:.1f}"
+            click.echo(
+                f"[{page.label}: {result.engine}, confidence {confidence}, dpi {page.dpi or 'unknown'}, "
+                f"pipeline: {pipeline or 'none'}]",
+                err=True,
+            )
+
+    failures: list[Failure] = []
+    for _ in run_batch(inputs, work, _failure_log(failures)):
+        pass
+    return _exit_code(len(failures))
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the full report as JSON to this file.",
+)
+@click.option("--ignore-case", is_flag=True, help="Compare texts case-insensitively.")
+@pipeline_options
+@engine_options
+@plugin_options
+def compare(
+    inputs: tuple[Path, ...],
+    json_path: Path | None,
+    ignore_case: bool,
+    pipeline_spec: str | None,
+    pipeline_file: Path | None,
+    plugins: tuple[str, ...],
+    disabled: tuple[str, ...],
+    verbose: bool,
+    **engine: Any,
+) -> int:
+    """OCR INPUT images before and after cleanup and compare (default: sample_scans/).
+
+    Ground truth is read from <stem>.gt.txt beside each image when it exists.
+    """
+    host = Host(plugins, disabled)
+    pipeline = host.pipeline(pipeline_spec, pipeline_file)
+    options = _options(**engine)
+    report = run_compare(inputs, host, pipeline, options, ignore_case=ignore_case, on_failure=_report_failure)
+    Console(width=max(100, Console().width)).print(_table(report))
+    if json_path is not None:
+        with atomic_file(json_path) as handle:
+            handle.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False).encode("utf-8"))
+    return _exit_code(len(report.failures))
+
+
+def _table(report: Report) -> Table:
+    def number(value: float | None, fmt: str) -> str:
+        return "-" if value is None else format(value, fmt)
+
+    def row(c: PageComparison) -> list[str]:
+        return [
+            c.path,
+            number(c.before.cer, ".3f"),
+            number(c.after.cer, ".3f"),
+            number(c.before.confidence, ".1f"),
+            number(c.after.confidence, ".1f"),
+        ]
+
+    summary = report.summary()
+    table = Table(title=f"OCR before and after: {report.pipeline}", show_footer=True)
+    footer = [
+        f"total: {summary['files']} page(s), {summary['files_with_truth']} with ground truth",
+        number(summary["cer_before"], ".3f"),
+        number(summary["cer_after"], ".3f"),
+        number(summary["confidence_before"], ".1f"),
+        number(summary["confidence_after"], ".1f"),
+    ]
+    for header, total in zip(
+        ["file", "CER before", "CER after", "conf before", "conf after"], footer, strict=True
+    ):
+        table.add_column(header, footer=total, justify="left" if header == "file" else "right")
+    for comparison in report.files:
+        table.add_row(*row(comparison))
+    return table
+
+
+@cli.command()
+@plugin_options
+def plugins(plugins: tuple[str, ...], disabled: tuple[str, ...], verbose: bool) -> int:
+    """List the registered plugins: name, version, hooks, stages."""
+    host = Host(plugins, disabled)
+    table = Table("plugin", "version", "hooks", "stages")
+    for info in host.plugin_infos():
+        table.add_row(info.name, info.version, ", ".join(info.hooks), ", ".join(info.stages) or "-")
+    Console(width=max(100, Console().width)).print(table)
+    click.echo(f"engines: {', '.join(host.engines())}")
+    return ExitCode.OK
+
+
+@cli.command()
+@plugin_options
+def stages(plugins: tuple[str, ...], disabled: tuple[str, ...], verbose: bool) -> int:
+    """List every stage a pipeline can use, with its parameters, defaults and units."""
+    host = Host(plugins, disabled)
+    for stage in host.stages.values():
+        click.echo(f"{stage.name}  [{stage.plugin}]  {stage.doc}")
+        for p in stage.params:
+            click.echo(f"    {p.name} = {p.default!r}  : {p.describe()}  {p.doc}")
+    click.echo("\nnamed pipelines:")
+    for name, spec in NAMED_PIPELINES.items():
+        click.echo(f"    {name}: {spec}")
+    return ExitCode.OK
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        result = cli.main(standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("Error: interrupted", err=True)
+        sys.exit(ExitCode.INTERRUPTED)
+    sys.exit(result if isinstance(result, int) else ExitCode.OK)

@@ -1,0 +1,180 @@
+"""Read pages from image files (all pages, DPI, EXIF orientation) and write outputs atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+from PIL import Image, ImageOps, ImageSequence
+
+from .errors import InputError
+
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"})
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of an input file, as read: pixels in the file's own mode, upright."""
+
+    path: Path
+    number: int
+    """Page number, from 1."""
+    count: int
+    """Pages in the file (1 for everything but multi-page TIFFs)."""
+    image: np.ndarray
+    dpi: int | None
+
+    @property
+    def label(self) -> str:
+        """How messages and reports name the page: the path, plus ``[n]`` in a multi-page file."""
+        return f"{self.path}[{self.number}]" if self.count > 1 else str(self.path)
+
+    @property
+    def stem(self) -> str:
+        """File-name stem for outputs and ground truth: ``name``, or ``name.<n>`` in a multi-page file."""
+        return f"{self.path.stem}.{self.number}" if self.count > 1 else self.path.stem
+
+
+def expand_inputs(inputs: Iterable[Path]) -> list[Path]:
+    """Files as given, directories replaced by the image files directly inside them, sorted."""
+    paths: list[Path] = []
+    for path in inputs:
+        if path.is_dir():
+            paths.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES))
+        else:
+            paths.append(path)
+    return paths
+
+
+def read_pages(path: Path) -> Iterator[Page]:
+    """Every page of ``path``, upright (EXIF orientation applied), with its DPI when the file has one.
+
+    Raises InputError, with what to do, when the file is missing or not a readable image.
+    """
+    try:
+        with Image.open(path) as img:
+            count = getattr(img, "n_frames", 1)
+            for number, frame in enumerate(ImageSequence.Iterator(img), start=1):
+                upright = ImageOps.exif_transpose(frame)
+                yield Page(path, number, count, pil_to_array(upright), _dpi(frame))
+    except FileNotFoundError:
+        raise InputError("no such file; check the path") from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not an image") from None
+    except PermissionError:
+        raise InputError("permission denied; make the file readable") from None
+    except Image.DecompressionBombError as exc:
+        raise InputError(f"image too large to read safely ({exc})") from None
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise InputError(
+            f"cannot read as an image ({exc}); expected a complete PNG, JPEG, TIFF, BMP or WebP file"
+        ) from None
+
+
+def pil_to_array(img: Image.Image) -> np.ndarray:
+    """Pixels of a Pillow image as numpy, keeping what ``to_gray`` needs (alpha, 16-bit depth)."""
+    if img.mode == "1":
+        img = img.convert("L")
+    elif img.mode in ("P", "PA"):
+        img = img.convert("RGBA" if img.mode == "PA" or "transparency" in img.info else "RGB")
+    elif img.mode not in ("L", "LA", "RGB", "RGBA", "I", "F") and not img.mode.startswith("I;16"):
+        img = img.convert("RGB")
+    pixels: np.ndarray = np.asarray(img)
+    return pixels
+
+
+def to_gray(image: np.ndarray) -> np.ndarray:
+    """A 2-D ``uint8`` grayscale copy of any image array; transparent parts become white paper.
+
+    Accepts bool, 8-bit, 16-bit, integer and float (0..1) arrays with 1 to 4 channels
+    (gray, gray+alpha, RGB, RGBA). Returns ``image`` itself when it is already 2-D ``uint8``.
+    """
+    if image.ndim == 2 and image.dtype == np.uint8:
+        return image
+    if image.ndim == 3 and image.shape[2] in (2, 4):
+        color, alpha = image[..., :-1], _to_unit(image[..., -1])
+        gray = _luma(_to_unit(color)) * alpha + (1.0 - alpha)
+    elif image.ndim == 3 and image.shape[2] in (1, 3):
+        gray = _luma(_to_unit(image))
+    elif image.ndim == 2:
+        gray = _to_unit(image)
+    else:
+        raise InputError(f"unsupported image layout {image.shape}; expected gray, RGB or RGBA")
+    gray8: np.ndarray = np.rint(gray * 255.0).astype(np.uint8)
+    return gray8
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """Open ``path`` for writing so that it appears complete or not at all.
+
+    The data goes to a hidden file beside the target, which is renamed into place once it is flushed
+    to disk; on any error the hidden file is removed and the target is left as it was.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_image(path: Path, image: np.ndarray, dpi: int | None) -> None:
+    """Write ``image`` losslessly (TIFF for a ``.tif``/``.tiff`` path, else PNG) with its DPI, atomically."""
+    fmt = "TIFF" if path.suffix.lower() in (".tif", ".tiff") else "PNG"
+    extra = {"dpi": (dpi, dpi)} if dpi else {}
+    with atomic_file(path) as handle:
+        Image.fromarray(image).save(handle, format=fmt, **extra)
+
+
+def _dpi(img: Image.Image) -> int | None:
+    dpi = img.info.get("dpi")
+    if not dpi:
+        return None
+    value = round(float(dpi[0]))
+    return value if value > 1 else None
+
+
+def _to_unit(values: np.ndarray) -> np.ndarray:
+    """Scale to float32 in 0..1 by the dtype's range (floats are taken as 0..1 already)."""
+    if values.dtype == bool:
+        return values.astype(np.float32)
+    if values.dtype == np.uint8:
+        return values.astype(np.float32) / 255.0
+    if np.issubdtype(values.dtype, np.integer):
+        top = 255.0 if values.max(initial=0) <= 255 else 65535.0
+        values = values.astype(np.float32) / top
+    unit: np.ndarray = np.clip(values.astype(np.float32), 0.0, 1.0)
+    return unit
+
+
+def _luma(rgb: np.ndarray) -> np.ndarray:
+    """ITU-R 601 luma, the weights Pillow uses for mode ``L``."""
+    if rgb.shape[-1] == 1:
+        return rgb[..., 0]
+    return rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114
+
+
+def load_image(source: str | Path | Image.Image | np.ndarray) -> tuple[np.ndarray, int | None]:
+    """Pixels and DPI from a path (its first page), a Pillow image, or an array (no DPI)."""
+    if isinstance(source, np.ndarray):
+        return source, None
+    if isinstance(source, Image.Image):
+        return pil_to_array(ImageOps.exif_transpose(source)), _dpi(source)
+    path = Path(source)
+    try:
+        page = next(read_pages(path))
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from None
+    return page.image, page.dpi
