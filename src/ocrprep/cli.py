@@ -311,11 +311,18 @@ def compare(
     pipeline = host.pipeline(pipeline_spec, pipeline_file)
     options = _options(**engine)
     report = run_compare(inputs, host, pipeline, options, ignore_case=ignore_case, on_failure=_report_failure)
-    Console(width=max(100, Console().width)).print(_table(report))
+    longest = max((len(f.path) for f in report.files), default=0)
+    _console(longest + 70).print(_table(report))
     if json_path is not None:
         with atomic_file(json_path) as handle:
             handle.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False).encode("utf-8"))
     return _exit_code(len(report.failures))
+
+
+def _console(width: int) -> Console:
+    """A console on stdout that is at least ``width`` wide, so file names never wrap in a pipe."""
+    console = Console()
+    return console if console.is_terminal else Console(width=max(width, console.width))
 
 
 def _table(report: Report) -> Table:
@@ -357,7 +364,7 @@ def plugins(plugins: tuple[str, ...], disabled: tuple[str, ...], verbose: bool) 
     table = Table("plugin", "version", "hooks", "stages")
     for info in host.plugin_infos():
         table.add_row(info.name, info.version, ", ".join(info.hooks), ", ".join(info.stages) or "-")
-    Console(width=max(100, Console().width)).print(table)
+    _console(120).print(table)
     click.echo(f"engines: {', '.join(host.engines())}")
     return ExitCode.OK
 

@@ -86,8 +86,9 @@ def recognize(image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> 
 
     Called once for every image to be read, before cleanup and again after it. ``image`` is a
     read-only 2-D ``uint8`` grayscale array; ``dpi`` its resolution when the file states one.
-    Answer only when ``options.engine`` is your engine's name (by convention your plugin's name);
-    otherwise return None so that the engine the user chose answers. Raise
+    Return a :class:`~ocrprep.Recognition` only when ``options.engine`` is your engine's name (by
+    convention your plugin's name); otherwise return None so that the engine the user chose answers.
+    Raise
     :class:`~ocrprep.errors.EngineMissingError` when the engine is not installed, and
     :class:`~ocrprep.errors.InputError` when this one image cannot be read.
     """

@@ -104,8 +104,7 @@ class Host:
 
     def _collect_stages(self) -> dict[str, Stage]:
         stages: dict[str, Stage] = {}
-        # pluggy calls the newest plugin first; collect in registration order instead.
-        for impl in reversed(self.pm.hook.preprocess_stages.get_hookimpls()):
+        for impl in self.pm.hook.preprocess_stages.get_hookimpls():  # in registration order
             contributed: Iterable[object] | None = impl.function()  # type: ignore[assignment]  # checked below
             for stage in contributed or ():
                 if not isinstance(stage, Stage):
@@ -153,20 +152,21 @@ class Host:
 
     def plugin_infos(self) -> list[PluginInfo]:
         """Every registered plugin with its version, hooks and stages, in registration order."""
-        dists = {plugin: dist for plugin, dist in self.pm.list_plugin_distinfo()}
+        versions = {
+            ep.name: ep.dist.version
+            for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+            if ep.dist is not None
+        }
+        builtins = {dotted.rpartition(".")[2] for dotted in BUILTIN_PLUGINS}
         infos = []
         for name, plugin in self.pm.list_name_plugin():
             if plugin is None:
                 continue
-            dist = dists.get(plugin)
-            version = dist.version if dist else _builtin_version(name)
+            if name in builtins:
+                version = f"{importlib.metadata.version(PROJECT)} (built-in)"
+            else:
+                version = versions.get(name) or getattr(plugin, "__version__", "-")
             hooks = tuple(sorted(caller.name for caller in self.pm.get_hookcallers(plugin) or ()))
             stages = tuple(s.name for s in self.stages.values() if s.plugin == name)
             infos.append(PluginInfo(name, version, hooks, stages))
         return infos
-
-
-def _builtin_version(name: str) -> str:
-    if name in {module.rpartition(".")[2] for module in BUILTIN_PLUGINS}:
-        return f"{importlib.metadata.version(PROJECT)} (built-in)"
-    return "-"

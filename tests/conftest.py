@@ -1,0 +1,61 @@
+"""Shared fixtures: text images rendered with Pillow's bundled font, and the installed console script."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+PLUGINS = Path(__file__).parent / "plugins"
+
+
+def render_text(text: str, size: int = 48, margin: int = 20) -> np.ndarray:
+    """Black text on white, as a 2-D uint8 array, with Pillow's own scalable font."""
+    font = ImageFont.load_default(size=size)
+    left, top, right, bottom = font.getbbox(text)
+    img = Image.new("L", (right - left + 2 * margin, bottom - top + 2 * margin), 255)
+    ImageDraw.Draw(img).text((margin - left, margin - top), text, font=font, fill=0)
+    return np.asarray(img).copy()
+
+
+def save(path: Path, image: np.ndarray, dpi: int | None = 300) -> Path:
+    """Write ``image`` as an image file (format by suffix) with ``dpi``."""
+    extra = {"dpi": (dpi, dpi)} if dpi else {}
+    Image.fromarray(image).save(path, **extra)
+    return path
+
+
+def checksums(paths: Iterable[Path]) -> dict[Path, str]:
+    """SHA-256 of every file, to prove inputs were not touched."""
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths if p.is_file()}
+
+
+@pytest.fixture
+def text_image() -> Callable[..., np.ndarray]:
+    return render_text
+
+
+@pytest.fixture
+def ocrprep_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run the installed ``ocrprep`` console script; returns the completed process."""
+    script = Path(sys.executable).with_name("ocrprep")
+    assert script.exists(), "install the package first: pip install -e ."
+
+    def run(*args: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None):
+        return subprocess.run(
+            [str(script), *map(str, args)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **(env or {})},
+            cwd=cwd,
+            timeout=600,
+        )
+
+    return run

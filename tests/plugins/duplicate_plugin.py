@@ -1,0 +1,8 @@
+"""Contributes a stage whose name the built-in plugin already uses."""
+
+from ocrprep import Stage, hookimpl
+
+
+@hookimpl
+def preprocess_stages():
+    return [Stage("threshold", lambda image: image.copy(), "A clash.")]

@@ -1,0 +1,143 @@
+"""The installed ``ocrprep`` command: exit codes, outputs, errors, JSON keys."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ocrprep.images import read_pages
+
+from .conftest import PLUGINS, checksums, save
+
+EXTRA = PLUGINS / "extra_plugin.py"
+
+
+@pytest.fixture
+def batch(tmp_path, text_image):
+    """Two readable scans (one with ground truth) and a corrupt one, in one folder."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    noisy = text_image("4711", size=48)
+    rng = np.random.default_rng(1)
+    noisy[rng.random(noisy.shape) < 0.01] = 0
+    save(folder / "a.png", noisy)
+    (folder / "a.gt.txt").write_text("4711\n")
+    save(folder / "b.png", text_image("OK 12", size=48))
+    (folder / "c.png").write_bytes(b"\x89PNG\r\n\x1a\n truncated")
+    return folder
+
+
+def test_compare_reports_good_files_names_the_bad_one_and_touches_no_input(ocrprep_cli, batch, tmp_path):
+    before = checksums(batch.iterdir())
+    result = ocrprep_cli("compare", batch, "--json", tmp_path / "r.json")
+    assert result.returncode == 3, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == [f"Error: {batch / 'c.png'}: " + errors[0].split(": ", 2)[2]]
+    assert "Traceback" not in result.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    files = {Path(f["path"]).name: f for f in report["files"]}
+    assert set(files) == {"a.png", "b.png"}
+    for f in files.values():
+        assert {"text", "cer", "confidence"} <= set(f["before"]) and {"text", "cer", "confidence"} <= set(
+            f["after"]
+        )
+    assert files["b.png"]["before"]["cer"] is None
+    assert files["a.png"]["after"]["text"] == "4711"
+    summary = report["summary"]
+    assert summary["files"] == 2 and summary["cer_after"] == files["a.png"]["after"]["cer"]
+    assert {"cer_before", "cer_after"} <= set(summary)
+    assert "a.png" in result.stdout and "CER before" in result.stdout
+    assert checksums(batch.iterdir()) == before
+
+
+def test_clean_writes_lossless_outputs_with_dpi_and_every_stage(ocrprep_cli, batch, tmp_path):
+    out, stages = tmp_path / "out", tmp_path / "stages"
+    result = ocrprep_cli("clean", batch / "a.png", batch / "b.png", "-o", out, "--save-stages", stages)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["a.png", "b.png"]
+    (page,) = read_pages(out / "a.png")
+    assert page.dpi == 300 and set(np.unique(page.image)) <= {0, 255}
+    assert sorted(p.name for p in stages.iterdir() if p.name.startswith("a.")) == [
+        "a.1-grayscale.png",
+        "a.2-threshold.png",
+        "a.3-opening.png",
+        "a.4-remove-specks.png",
+    ]
+
+
+def test_clean_to_a_single_file_and_never_over_its_input(ocrprep_cli, batch, tmp_path):
+    result = ocrprep_cli(
+        "clean", batch / "a.png", "-o", tmp_path / "one.tif", "--pipeline", "threshold(otsu)"
+    )
+    assert result.returncode == 2 and "Error: stage threshold: parameter value expects int" in result.stderr
+    result = ocrprep_cli("clean", batch / "a.png", "-o", tmp_path / "one.tif")
+    assert result.returncode == 0 and (tmp_path / "one.tif").exists()
+    before = checksums([batch / "a.png"])
+    result = ocrprep_cli("clean", batch / "a.png", "-o", batch / "a.png")
+    assert result.returncode == 3 and "would overwrite an input" in result.stderr
+    assert checksums([batch / "a.png"]) == before
+
+
+def test_usage_errors_exit_2_without_a_traceback(ocrprep_cli, batch):
+    result = ocrprep_cli("ocr", batch / "a.png", "--pipeline", "blur(2)", "--clean")
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("Error: unknown stage 'blur'; available stages:")
+    assert "Traceback" not in result.stderr
+    verbose = ocrprep_cli("ocr", batch / "a.png", "--pipeline", "blur(2)", "--clean", "--verbose")
+    assert "Traceback" in verbose.stderr
+
+
+def test_missing_tesseract_exits_4_with_a_hint(ocrprep_cli, batch):
+    result = ocrprep_cli("ocr", batch / "a.png", env={"TESSERACT_CMD": "/nonexistent/tesseract"})
+    assert result.returncode == 4
+    assert "Error: Tesseract not found" in result.stderr and "apt-get install" in result.stderr
+
+
+def test_ocr_prints_text_before_or_after_cleaning(ocrprep_cli, batch):
+    assert ocrprep_cli("ocr", batch / "b.png").stdout.strip() == "OK 12"
+    cleaned = ocrprep_cli("ocr", batch / "a.png", "--clean", "--digits")
+    assert cleaned.returncode == 0 and cleaned.stdout.strip() == "4711"
+
+
+def test_an_outside_plugin_shows_in_plugins_and_stages_and_is_used(ocrprep_cli, batch):
+    listing = ocrprep_cli("plugins", "--plugin", EXTRA)
+    assert "extra_plugin" in listing.stdout and "median" in listing.stdout and "0.9" in listing.stdout
+    assert "median" in ocrprep_cli("stages", "--plugin", EXTRA).stdout
+    result = ocrprep_cli(
+        "ocr",
+        batch / "b.png",
+        "--clean",
+        "--pipeline",
+        "threshold | median(5)",
+        "--engine",
+        "oneline",
+        "--plugin",
+        EXTRA,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "OK 12"
+
+
+def test_an_entry_point_plugin_is_found_without_any_option(ocrprep_cli, batch, tmp_path):
+    dist = tmp_path / "site" / "ocrprep_extra-1.2.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: ocrprep-extra\nVersion: 1.2\n")
+    (dist / "entry_points.txt").write_text("[ocrprep]\nextra = extra_plugin\n")
+    env = {"PYTHONPATH": f"{tmp_path / 'site'}:{PLUGINS}"}
+    listing = ocrprep_cli("plugins", env=env)
+    assert any("extra" in line and "1.2" in line for line in listing.stdout.splitlines())
+    assert "median" in ocrprep_cli("stages", env=env).stdout
+    result = ocrprep_cli("ocr", batch / "b.png", "--engine", "oneline", env=env)
+    assert result.stdout.strip() == "OK 12"
+    disabled = ocrprep_cli("stages", "--disable-plugin", "extra", env=env)
+    assert "median" not in disabled.stdout
+
+
+def test_python_dash_m_runs_the_same_command():
+    result = subprocess.run([sys.executable, "-m", "ocrprep", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "compare" in result.stdout

@@ -1,0 +1,111 @@
+"""Parsing pipelines from the command-line syntax and TOML, and running them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ocrprep.errors import InputError, UsageError
+from ocrprep.pipeline import NAMED_PIPELINES, Param, Stage, Step, parse_pipeline, parse_pipeline_file
+from ocrprep.plugins import Host
+
+
+@pytest.fixture(scope="module")
+def stages():
+    return Host().stages
+
+
+def test_positional_and_named_arguments_fill_typed_parameters(stages):
+    pipeline = parse_pipeline(
+        "threshold(150) | opening(radius=2) | remove-specks(min_size=30, connectivity=4)", stages
+    )
+    assert [step.stage.name for step in pipeline.steps] == ["threshold", "opening", "remove-specks"]
+    assert [dict(step.args) for step in pipeline.steps] == [
+        {"value": 150},
+        {"radius": 2},
+        {"min_size": 30, "connectivity": 4},
+    ]
+
+
+def test_a_named_pipeline_expands(stages):
+    assert str(parse_pipeline("classic", stages)) == str(parse_pipeline(NAMED_PIPELINES["classic"], stages))
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("blur(3)", "unknown stage 'blur'; available stages: grayscale, opening, remove-specks, threshold"),
+        ("opening(size=3)", "stage opening has no parameter 'size'; its parameters: radius"),
+        ("opening(radius=big)", "parameter radius expects int >= 0 (px), got 'big'"),
+        ("threshold(300)", "parameter value must be at most 255"),
+        ("threshold(method=magic)", "must be one of fixed, otsu, sauvola"),
+        ("remove-specks(connectivity=6)", "must be one of 4, 8"),
+        ("opening(1, 2)", "stage opening takes at most 1 arguments"),
+        ("opening(radius=1, 2)", "positional argument '2' after a named one"),
+        ("opening(", "cannot read pipeline step"),
+    ],
+)
+def test_bad_pipelines_say_what_exists(stages, spec, message):
+    with pytest.raises(UsageError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_pipeline(spec, stages)
+
+
+def test_toml_file_round_trips(stages, tmp_path):
+    pipeline = parse_pipeline("threshold(method=sauvola, window=31, k=0.3) | remove-specks(12)", stages)
+    path = tmp_path / "p.toml"
+    path.write_text(pipeline.to_toml())
+    assert str(parse_pipeline_file(path, stages)) == str(pipeline)
+
+
+def test_toml_file_errors_name_the_file(stages, tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text('[[stage]]\nname = "opening"\nradius = "x"\n')
+    with pytest.raises(UsageError, match="parameter radius expects int"):
+        parse_pipeline_file(path, stages)
+    path.write_text("stage = 3\n")
+    with pytest.raises(UsageError, match=r"p\.toml: expected \[\[stage\]\] tables"):
+        parse_pipeline_file(path, stages)
+    path.write_text("[[stage]\n")
+    with pytest.raises(UsageError, match="cannot read pipeline file"):
+        parse_pipeline_file(path, stages)
+
+
+def test_pipeline_makes_color_gray_first_and_keeps_the_input(stages):
+    color = np.full((20, 20, 3), 250, np.uint8)
+    color[5:15, 5:15] = (10, 20, 30)
+    before = color.copy()
+    result = parse_pipeline("threshold(128)", stages).run(color)
+    assert result.shape == (20, 20) and result.dtype == np.uint8
+    assert (result[5:15, 5:15] == 0).all() and result[0, 0] == 255
+    assert np.array_equal(color, before)
+
+
+def test_a_stage_that_mutates_its_input_fails_with_its_name_and_plugin():
+    def mutate(image):
+        image[0, 0] = 0
+        return image
+
+    step = Step(Stage("mutate", mutate, "bad", plugin="bad-plugin"))
+    with pytest.raises(InputError, match="stage mutate of plugin bad-plugin failed: ValueError"):
+        step.run(np.full((3, 3), 255, np.uint8))
+
+
+@pytest.mark.parametrize(
+    ("result", "message"),
+    [
+        (np.zeros((2, 2), np.uint8), r"changed the image shape from \(3, 3\) to \(2, 2\)"),
+        (np.zeros((3, 3), np.float64), "returned a 2-D float64 array, not a 2-D uint8 image"),
+        (None, "returned NoneType"),
+    ],
+)
+def test_a_stage_returning_the_wrong_thing_is_caught(result, message):
+    step = Step(Stage("odd", lambda image: result, "bad", plugin="p"))
+    with pytest.raises(InputError, match=message):
+        step.run(np.full((3, 3), 255, np.uint8))
+
+
+def test_boolean_parameters_accept_words():
+    param = Param("flag", bool, False, "a switch")
+    assert param.convert("yes") is True and param.convert("off") is False and param.convert(True) is True
+    with pytest.raises(UsageError):
+        param.convert("maybe")
