@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 
 from ocrprep.errors import InputError, UsageError
-from ocrprep.pipeline import NAMED_PIPELINES, Param, Stage, Step, parse_pipeline, parse_pipeline_file
+from ocrprep.pipeline import (
+    NAMED_PIPELINES,
+    Param,
+    Pipeline,
+    Stage,
+    Step,
+    parse_pipeline,
+    parse_pipeline_file,
+)
 from ocrprep.plugins import Host
 
 
@@ -109,3 +117,17 @@ def test_boolean_parameters_accept_words():
     assert param.convert("yes") is True and param.convert("off") is False and param.convert(True) is True
     with pytest.raises(UsageError):
         param.convert("maybe")
+
+
+def test_stages_that_need_dpi_get_the_image_resolution():
+    seen = []
+
+    def record(image, dpi):
+        seen.append(dpi)
+        return image.copy()
+
+    stage = Stage("record", record, "remembers the dpi", needs_dpi=True)
+
+    Pipeline((Step(stage),)).run(np.zeros((2, 2), np.uint8), dpi=600)
+    Pipeline((Step(stage),)).run(np.zeros((2, 2), np.uint8))
+    assert seen == [600, None]

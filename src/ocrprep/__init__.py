@@ -47,8 +47,8 @@ def clean(
     ``image`` is a path (its first page is used), a Pillow image or a numpy array; it is not changed.
     ``plugins`` are extra plugin modules or ``.py`` paths, as with ``--plugin``.
     """
-    pixels, _ = load_image(image)
-    return Host(plugins).pipeline(pipeline, pipeline_file).run(pixels)
+    pixels, dpi = load_image(image)
+    return Host(plugins).pipeline(pipeline, pipeline_file).run(pixels, dpi)
 
 
 def recognize(

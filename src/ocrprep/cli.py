@@ -217,7 +217,7 @@ def clean(
     def work(page: Page) -> Path:
         target = claim(target_for(page))
         result = to_gray(page.image)
-        for number, (step, result) in enumerate(pipeline.stages(page.image), start=1):
+        for number, (step, result) in enumerate(pipeline.stages(page.image, page.dpi), start=1):
             if save_stages is not None:
                 write_image(
                     claim(save_stages / f"{page.stem}.{number}-{step.stage.name}.png"),
@@ -261,7 +261,7 @@ def ocr(
     several = len(inputs) > 1 or any(p.is_dir() for p in inputs)
 
     def work(page: Page) -> None:
-        image = pipeline.run(page.image) if pipeline else to_gray(page.image)
+        image = pipeline.run(page.image, page.dpi) if pipeline else to_gray(page.image)
         result = host.recognize(image, page.dpi, options)
         if several:
             click.echo(f"==> {page.label} <==")

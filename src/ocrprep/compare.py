@@ -106,7 +106,7 @@ def compare_page(
     """OCR one page as it is and after ``pipeline``; score both when it has ground truth."""
     truth = read_truth(page)
     readings = []
-    for image in (to_gray(page.image), pipeline.run(page.image)):
+    for image in (to_gray(page.image), pipeline.run(page.image, page.dpi)):
         result = host.recognize(image, page.dpi, options)
         score = None if truth is None else cer(truth, result.text, ignore_case=ignore_case)
         readings.append(Reading(result.text, score, result.confidence))

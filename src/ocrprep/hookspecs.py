@@ -75,8 +75,9 @@ def preprocess_stages() -> Sequence[Stage] | None:
     Called once when the host is built, on every plugin, to collect the stages that pipelines may
     name. Return a sequence of :class:`~ocrprep.Stage`; each stage's ``func(image, **params)`` takes a
     read-only 2-D ``uint8`` image (0 = ink, 255 = paper) and returns a new one of the same shape and
-    dtype, without touching its input. Returning None (or an empty sequence) contributes no stages.
-    Two plugins contributing the same stage name is an error: disable one of them.
+    dtype, without touching its input; a stage with ``needs_dpi`` also gets ``dpi=`` (None if
+    unknown). Returning None (or an empty sequence) contributes no stages. Two plugins
+    contributing the same stage name is an error: disable one of them.
     """
 
 

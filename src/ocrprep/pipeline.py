@@ -105,6 +105,8 @@ class Stage:
     params: tuple[Param, ...] = ()
     plugin: str = ""
     """The plugin that contributed the stage; filled in by the host."""
+    needs_dpi: bool = False
+    """When true, ``func`` is also called with ``dpi=``: the image's resolution, or None if unknown."""
 
     def param(self, name: str) -> Param:
         """The parameter called ``name`` (``-`` and ``_`` are the same), or a UsageError listing them."""
@@ -126,12 +128,13 @@ class Step:
         args = ", ".join(f"{k}={v}" for k, v in self.args.items())
         return f"{self.stage.name}({args})" if args else self.stage.name
 
-    def run(self, image: np.ndarray) -> np.ndarray:
+    def run(self, image: np.ndarray, dpi: int | None = None) -> np.ndarray:
         """Run the stage on a read-only view of ``image`` and check what it returns."""
         view = image.view()
         view.flags.writeable = False
+        args = {**self.args, "dpi": dpi} if self.stage.needs_dpi else self.args
         try:
-            result = self.stage.func(view, **self.args)
+            result = self.stage.func(view, **args)
         except Exception as exc:
             raise InputError(
                 f"stage {self.stage.name} of plugin {self.stage.plugin} failed: {type(exc).__name__}: {exc}"
@@ -158,19 +161,19 @@ class Pipeline:
     def __str__(self) -> str:
         return " | ".join(str(step) for step in self.steps)
 
-    def stages(self, image: np.ndarray) -> Iterator[tuple[Step, np.ndarray]]:
+    def stages(self, image: np.ndarray, dpi: int | None = None) -> Iterator[tuple[Step, np.ndarray]]:
         """Yield each step with its output, so callers can save or inspect every stage."""
         current = image
         if not (self.steps and self.steps[0].stage.name == "grayscale"):
             current = to_gray(image)
         for step in self.steps:
-            current = step.run(current)
+            current = step.run(current, dpi)
             yield step, current
 
-    def run(self, image: np.ndarray) -> np.ndarray:
-        """The cleaned image: the output of the last step."""
+    def run(self, image: np.ndarray, dpi: int | None = None) -> np.ndarray:
+        """The cleaned image: the output of the last step. ``dpi`` goes to stages that need it."""
         result = to_gray(image) if not self.steps else None
-        for _, output in self.stages(image):
+        for _, output in self.stages(image, dpi):
             result = output
         assert result is not None
         return result

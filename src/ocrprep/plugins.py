@@ -165,7 +165,7 @@ class Host:
             if name in builtins:
                 version = f"{importlib.metadata.version(PROJECT)} (built-in)"
             else:
-                version = versions.get(name) or getattr(plugin, "__version__", "-")
+                version = str(versions.get(name) or getattr(plugin, "__version__", "-"))
             hooks = tuple(sorted(caller.name for caller in self.pm.get_hookcallers(plugin) or ()))
             stages = tuple(s.name for s in self.stages.values() if s.plugin == name)
             infos.append(PluginInfo(name, version, hooks, stages))
