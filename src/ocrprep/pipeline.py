@@ -44,7 +44,8 @@ class Param:
     """
 
     name: str
-    type: type[int] | type[float] | type[str] | type[bool]
+    type: Callable[[Any], Any]
+    """``int``, ``float``, ``str``, ``bool``, or a class whose constructor parses a string or number."""
     default: Any
     doc: str
     unit: str = ""
@@ -68,6 +69,8 @@ class Param:
         return converted
 
     def _coerce(self, value: object) -> Any:
+        if self.type not in (int, float, str, bool):
+            return self.type(value.strip() if isinstance(value, str) else value)
         if isinstance(value, str):
             text = value.strip().strip("'\"")
             if self.type is bool:
@@ -87,7 +90,7 @@ class Param:
 
     def describe(self) -> str:
         """A short human description of the accepted values, e.g. ``int >= 1 (px)``."""
-        text = " | ".join(map(str, self.choices)) if self.choices else self.type.__name__
+        text = " | ".join(map(str, self.choices)) if self.choices else getattr(self.type, "__name__", "value")
         if self.minimum is not None:
             text += f" >= {self.minimum:g}"
         if self.maximum is not None:
