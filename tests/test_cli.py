@@ -141,3 +141,33 @@ def test_an_entry_point_plugin_is_found_without_any_option(ocrprep_cli, batch, t
 def test_python_dash_m_runs_the_same_command():
     result = subprocess.run([sys.executable, "-m", "ocrprep", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "compare" in result.stdout
+
+
+def test_compare_writes_csv_and_gates_on_worse_cer(ocrprep_cli, tmp_path, text_image):
+    folder = tmp_path / "clean"
+    folder.mkdir()
+    save(folder / "thin.png", text_image("1.5, 2.5", size=22))
+    (folder / "thin.gt.txt").write_text("1.5, 2.5\n")
+    csv_path = tmp_path / "r.csv"
+    # Eroding every stroke is sure to make a clean scan worse.
+    worse = ocrprep_cli("compare", folder, "--pipeline", "threshold | opening(radius=3)", "--csv", csv_path,
+                        "--fail-if-worse")  # fmt: skip
+    assert worse.returncode == 6, worse.stderr
+    assert "Error: cleanup made CER worse" in worse.stderr
+    assert "verdict:" in worse.stdout
+    rows = csv_path.read_text().splitlines()
+    assert rows[0].startswith("path,status,cer_change") and rows[1].split(",")[1] == "worse"
+    tolerant = ocrprep_cli("compare", folder, "--pipeline", "threshold | opening(radius=3)",
+                           "--fail-if-worse", "5")  # fmt: skip
+    assert tolerant.returncode == 0
+
+
+def test_compare_without_inputs_runs_on_sample_scans_here(ocrprep_cli, tmp_path, text_image):
+    (tmp_path / "sample_scans").mkdir()
+    save(tmp_path / "sample_scans" / "x.png", text_image("5", size=40))
+    result = ocrprep_cli("compare", cwd=tmp_path)
+    assert result.returncode == 0 and "sample_scans/x.png" in result.stdout
+    assert "no ground truth for 1 file(s): sample_scans/x.png" in result.stdout
+    assert "comparing" not in result.stderr, "no progress bar when stderr is not a terminal"
+    empty = ocrprep_cli("compare", cwd=tmp_path / "sample_scans")
+    assert empty.returncode == 2 and "no INPUT given and no sample_scans/ folder" in empty.stderr

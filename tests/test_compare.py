@@ -9,6 +9,9 @@ import pytest
 from PIL import Image
 
 import ocrprep
+from ocrprep.compare import verdict
+
+from .conftest import save
 
 SAMPLES = Path(__file__).parents[1] / "sample_scans"
 
@@ -38,7 +41,7 @@ def test_api_report_matches_the_json_schema(report):
     assert set(report) >= {"files", "summary", "pipeline", "engine", "errors"}
     assert report["pipeline"].startswith("grayscale | threshold(value=160)")
     first = report["files"][0]
-    assert set(first["before"]) == set(first["after"]) == {"text", "cer", "confidence"}
+    assert set(first["before"]) == set(first["after"]) >= {"text", "cer", "confidence", "wer", "cer_digits"}
 
 
 def test_clean_accepts_a_path_a_pillow_image_and_an_array(tmp_path):
@@ -49,3 +52,48 @@ def test_clean_accepts_a_path_a_pillow_image_and_an_array(tmp_path):
         from_pillow = ocrprep.clean(img)
         from_array = ocrprep.clean(np.asarray(img))
     assert (from_path == from_pillow).all() and (from_path == from_array).all()
+
+
+def test_verdict_reads_the_interval():
+    assert verdict((-0.3, -0.1)) == "helped"
+    assert verdict((0.01, 0.2)) == "hurt"
+    assert verdict((-0.1, 0.1)) == "no clear change"
+    assert verdict(None) == "no ground truth"
+
+
+def test_summary_has_every_rate_and_the_interval(report):
+    summary = report["summary"]
+    for key in ("wer", "cer_digits", "cer_mean", "exact", "confidence"):
+        assert summary[f"{key}_before"] is not None and summary[f"{key}_after"] is not None, key
+    low, high = summary["cer_change_ci95"]
+    assert low <= summary["cer_change"] <= high
+    assert summary["verdict"] == "helped"
+    assert summary["improved"] + summary["worse"] + summary["same"] == summary["files"]
+    assert summary["confusions"]["fixed"] and all(
+        "\u00d7" in c["shown"] for c in summary["confusions"]["fixed"]
+    )
+    page = report["files"][0]
+    assert set(page["confusions"]) == {"before", "after", "fixed", "introduced"}
+
+
+def test_truth_from_another_folder_and_pages_without_truth(tmp_path, text_image):
+    images, truths = tmp_path / "images", tmp_path / "truth"
+    images.mkdir(), truths.mkdir()
+    save(images / "a.png", text_image("1234", size=40))
+    save(images / "b.png", text_image("99", size=40))
+    (truths / "a.gt.txt").write_text("1234\n")
+    data = ocrprep.compare([images], "none", truth_dir=truths).as_dict()
+    pages = {Path(p["path"]).name: p for p in data["files"]}
+    assert pages["a.png"]["before"]["cer"] == 0.0 and pages["b.png"]["before"]["cer"] is None
+    assert pages["b.png"]["status"] == "no truth" and pages["b.png"]["text_change"] == 0.0
+    assert data["summary"]["no_truth"] == [str(images / "b.png")]
+
+
+def test_multipage_tiff_pages_use_numbered_truth(tmp_path, text_image):
+    from PIL import Image as PILImage
+
+    first, second = (PILImage.fromarray(text_image(t, size=40)) for t in ("111", "222"))
+    first.save(tmp_path / "doc.tif", save_all=True, append_images=[second], dpi=(300, 300))
+    (tmp_path / "doc.2.gt.txt").write_text("222")
+    data = ocrprep.compare([tmp_path], "none").as_dict()
+    assert [(p["path"].endswith("[1]"), p["truth"]) for p in data["files"]] == [(True, None), (False, "222")]

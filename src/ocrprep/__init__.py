@@ -2,7 +2,8 @@
 
 The public API: :func:`clean`, :func:`recognize`, :func:`compare`, and for plugin authors
 :data:`hookimpl`, :class:`Stage`, :class:`Param`, :class:`Recognition`, :class:`Word` and
-:class:`RecognizeOptions`. The ``ocrprep`` command is a thin layer over these.
+:class:`RecognizeOptions`; :class:`TextOptions` says how texts are normalised before scoring.
+The ``ocrprep`` command is a thin layer over these.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from PIL import Image
 from .compare import Report, run_compare
 from .hookspecs import Recognition, RecognizeOptions, Word, hookimpl
 from .images import load_image, to_gray
+from .metrics import TextOptions
 from .pipeline import Param, Stage
 from .plugins import Host
 
@@ -25,6 +27,7 @@ __all__ = [
     "RecognizeOptions",
     "Report",
     "Stage",
+    "TextOptions",
     "Word",
     "clean",
     "compare",
@@ -72,7 +75,8 @@ def compare(
     options: RecognizeOptions | None = None,
     *,
     pipeline_file: Path | None = None,
-    ignore_case: bool = False,
+    text_options: TextOptions | None = None,
+    truth_dir: Path | None = None,
     plugins: Iterable[str] = (),
 ) -> Report:
     """OCR every page of ``paths`` (files or folders) before and after cleanup.
@@ -87,5 +91,6 @@ def compare(
         host,
         chain,
         options or RecognizeOptions(),
-        ignore_case=ignore_case,
+        text_options=text_options or TextOptions(),
+        truth_dir=truth_dir,
     )

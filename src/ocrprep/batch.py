@@ -25,9 +25,12 @@ class Failure:
 
 
 def run_batch(
-    inputs: Iterable[Path], work: Callable[[Page], T], on_failure: Callable[[Failure], None]
+    inputs: Iterable[Path],
+    work: Callable[[Page], T],
+    on_failure: Callable[[Failure], None],
+    on_file: Callable[[], None] = lambda: None,
 ) -> Iterator[T]:
-    """Yield ``work(page)`` for every page of every input, in order.
+    """Yield ``work(page)`` for every page of every input, in order; ``on_file()`` after each file.
 
     An InputError, from reading a file or from the work on one page, goes to ``on_failure`` and the
     batch moves on; any other error (a missing engine, a bad pipeline) stops the batch.
@@ -43,3 +46,4 @@ def run_batch(
                 yield result
         except InputError as exc:
             on_failure(Failure(str(path), str(exc)))
+        on_file()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 import traceback
@@ -12,15 +11,18 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from .batch import Failure, run_batch
-from .compare import PageComparison, Report, run_compare
+from .compare import default_inputs, run_compare
 from .errors import ExitCode, InputError, OcrprepError, UsageError
 from .hookspecs import RecognizeOptions
-from .images import IMAGE_SUFFIXES, Page, atomic_file, to_gray, write_image
+from .images import IMAGE_SUFFIXES, Page, atomic_file, expand_inputs, to_gray, write_image
+from .metrics import TextOptions
 from .pipeline import NAMED_PIPELINES
 from .plugins import Host
+from .report import to_csv, to_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -283,19 +285,39 @@ def ocr(
 @cli.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
-    "--json",
-    "json_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Also write the full report as JSON to this file.",
+    "--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help="Write the report as JSON."
+)
+@click.option(
+    "--csv", "csv_path", type=click.Path(path_type=Path, dir_okay=False), help="Write one CSV row per file."
+)
+@click.option(
+    "--truth",
+    "truth_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Read <stem>.gt.txt from this folder instead of beside each image.",
 )
 @click.option("--ignore-case", is_flag=True, help="Compare texts case-insensitively.")
+@click.option("--normalize-punctuation", is_flag=True, help="Treat curly quotes and dashes as plain ones.")
+@click.option(
+    "--fail-if-worse",
+    type=click.FloatRange(min=0),
+    is_flag=False,
+    flag_value=0.0,
+    default=None,
+    metavar="[TOLERANCE]",
+    help="Exit 6 if cleanup raises the CER by more than TOLERANCE (default 0).",
+)
 @pipeline_options
 @engine_options
 @plugin_options
 def compare(
     inputs: tuple[Path, ...],
     json_path: Path | None,
+    csv_path: Path | None,
+    truth_dir: Path | None,
     ignore_case: bool,
+    normalize_punctuation: bool,
+    fail_if_worse: float | None,
     pipeline_spec: str | None,
     pipeline_file: Path | None,
     plugins: tuple[str, ...],
@@ -305,18 +327,51 @@ def compare(
 ) -> int:
     """OCR INPUT images before and after cleanup and compare (default: sample_scans/).
 
-    Ground truth is read from <stem>.gt.txt beside each image when it exists.
+    Ground truth is read from <stem>.gt.txt beside each image (or in --truth DIR); a page of a
+    multi-page TIFF uses <stem>.<page>.gt.txt. Ctrl-C stops and reports what was done so far.
     """
     host = Host(plugins, disabled)
     pipeline = host.pipeline(pipeline_spec, pipeline_file)
     options = _options(**engine)
-    report = run_compare(inputs, host, pipeline, options, ignore_case=ignore_case, on_failure=_report_failure)
-    longest = max((len(f.path) for f in report.files), default=0)
-    _console(longest + 70).print(_table(report))
-    if json_path is not None:
-        with atomic_file(json_path) as handle:
-            handle.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False).encode("utf-8"))
+    files = expand_inputs(default_inputs(inputs))
+    with _progress() as progress:
+        task = progress.add_task("comparing", total=len(files))
+        report = run_compare(
+            files,
+            host,
+            pipeline,
+            options,
+            text_options=TextOptions(ignore_case, normalize_punctuation),
+            truth_dir=truth_dir,
+            on_failure=_report_failure,
+            on_file=lambda: progress.advance(task),
+        )
+    data = report.as_dict()
+    longest = max((len(f["path"]) for f in data["files"]), default=0)
+    _console(longest + 80).print(_table(data))
+    for line in _summary_lines(data["summary"]):
+        click.echo(line)
+    for path, text in ((json_path, to_json(data)), (csv_path, to_csv(data))):
+        if path is not None:
+            with atomic_file(path) as handle:
+                handle.write(text.encode("utf-8"))
+    if report.interrupted:
+        click.echo("Error: interrupted; the report holds the files done so far", err=True)
+        return ExitCode.INTERRUPTED
+    change = data["summary"]["cer_change"]
+    if fail_if_worse is not None and change is not None and change > fail_if_worse:
+        click.echo(f"Error: cleanup made CER worse by {change:.4f} (tolerance {fail_if_worse:g})", err=True)
+        return ExitCode.WORSE
     return _exit_code(len(report.failures))
+
+
+def _progress() -> Progress:
+    """A progress bar on stderr; silent when stderr is not a terminal."""
+    console = Console(stderr=True)
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=console, disable=not console.is_terminal, transient=True,
+    )  # fmt: skip
 
 
 def _console(width: int) -> Console:
@@ -325,35 +380,60 @@ def _console(width: int) -> Console:
     return console if console.is_terminal else Console(width=max(width, console.width))
 
 
-def _table(report: Report) -> Table:
-    def number(value: float | None, fmt: str) -> str:
-        return "-" if value is None else format(value, fmt)
+def _number(value: float | None, fmt: str = ".3f") -> str:
+    return "-" if value is None else format(value, fmt)
 
-    def row(c: PageComparison) -> list[str]:
-        return [
-            c.path,
-            number(c.before.cer, ".3f"),
-            number(c.after.cer, ".3f"),
-            number(c.before.confidence, ".1f"),
-            number(c.after.confidence, ".1f"),
-        ]
 
-    summary = report.summary()
-    table = Table(title=f"OCR before and after: {report.pipeline}", show_footer=True)
-    footer = [
-        f"total: {summary['files']} page(s), {summary['files_with_truth']} with ground truth",
-        number(summary["cer_before"], ".3f"),
-        number(summary["cer_after"], ".3f"),
-        number(summary["confidence_before"], ".1f"),
-        number(summary["confidence_after"], ".1f"),
-    ]
-    for header, total in zip(
-        ["file", "CER before", "CER after", "conf before", "conf after"], footer, strict=True
-    ):
-        table.add_column(header, footer=total, justify="left" if header == "file" else "right")
-    for comparison in report.files:
-        table.add_row(*row(comparison))
+def _table(data: dict[str, Any]) -> Table:
+    """One row per page: status, CER and confidence before and after; totals in the footer."""
+    summary = data["summary"]
+    table = Table(title=f"OCR before and after: {data['pipeline']}", show_footer=True)
+    columns = {
+        "file": f"total: {summary['files']} page(s)",
+        "status": f"{summary['improved']} better, {summary['worse']} worse",
+        "CER before": _number(summary["cer_before"]),
+        "CER after": _number(summary["cer_after"]),
+        "conf before": _number(summary["confidence_before"], ".1f"),
+        "conf after": _number(summary["confidence_after"], ".1f"),
+    }
+    for header, total in columns.items():
+        table.add_column(header, footer=total, justify="left" if header in ("file", "status") else "right")
+    for page in data["files"]:
+        before, after = page["before"], page["after"]
+        table.add_row(
+            page["path"], page["status"], _number(before["cer"]), _number(after["cer"]),
+            _number(before["confidence"], ".1f"), _number(after["confidence"], ".1f"),
+        )  # fmt: skip
     return table
+
+
+def _summary_lines(summary: dict[str, Any]) -> list[str]:
+    """The totals below the table: verdict with its interval, other rates, confusions, missing truth."""
+
+    def pair(name: str, fmt: str = ".3f") -> str:
+        return f"{_number(summary[f'{name}_before'], fmt)} -> {_number(summary[f'{name}_after'], fmt)}"
+
+    lines = [
+        f"{summary['files']} page(s), {summary['files_with_truth']} with ground truth, {summary['failed']} failed"
+    ]
+    if summary["cer_change_ci95"] is not None:
+        low, high = summary["cer_change_ci95"]
+        lines.append(
+            f"verdict: {summary['verdict']}: CER {pair('cer')} (change {summary['cer_change']:+.3f}, "
+            f"95% CI {low:+.3f} to {high:+.3f}, paired bootstrap over files)"
+        )
+        lines.append(
+            f"CER per-file mean {pair('cer_mean')}; WER {pair('wer')}; digit CER {pair('cer_digits')}; "
+            f"exact match {pair('exact', '.0%')} of {summary['single_line_files']} single-line files"
+        )
+        for kind in ("fixed", "introduced"):
+            shown = ", ".join(c["shown"] for c in summary["confusions"][kind][:6]) or "none"
+            lines.append(f"confusions {kind}: {shown}")
+    if summary["no_truth"]:
+        lines.append(
+            f"no ground truth for {len(summary['no_truth'])} file(s): {', '.join(summary['no_truth'])}"
+        )
+    return lines
 
 
 @cli.command()

@@ -2,33 +2,53 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from statistics import fmean
 from typing import Any
 
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
 from .batch import Failure, run_batch
 from .errors import InputError, UsageError
 from .hookspecs import RecognizeOptions
 from .images import Page, to_gray
-from .metrics import cer, pooled_cer
+from .metrics import Confusion, TextOptions, TextScore, bootstrap_cer_change, normalize, pooled, score
+from .metrics import show_confusion as show
 from .pipeline import Pipeline
 from .plugins import Host
 
 TRUTH_SUFFIX = ".gt.txt"
 MAX_TRUTH_BYTES = 10 << 20
 SAMPLE_SCANS = Path("sample_scans")
+TOP_CONFUSIONS = 10
 
 
 @dataclass(frozen=True)
 class Reading:
-    """The OCR of one version of a page: its text, CER (None without ground truth), confidence."""
+    """The OCR of one version of a page: its text, confidence, and score when there is ground truth."""
 
     text: str
-    cer: float | None
     confidence: float | None
+    score: TextScore | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        s = self.score
+        return {
+            "text": self.text,
+            "confidence": self.confidence,
+            "cer": None if s is None else s.cer,
+            "wer": None if s is None else s.wer,
+            "cer_digits": None if s is None else s.cer_digits,
+            "exact": None if s is None else s.exact,
+            "insertions": None if s is None else s.insertions,
+            "deletions": None if s is None else s.deletions,
+            "substitutions": None if s is None else s.substitutions,
+        }
 
 
 @dataclass(frozen=True)
@@ -40,6 +60,38 @@ class PageComparison:
     before: Reading
     after: Reading
 
+    @property
+    def cer_change(self) -> float | None:
+        """CER after minus CER before: negative when the cleanup helped."""
+        if self.before.score is None or self.after.score is None:
+            return None
+        return self.after.score.cer - self.before.score.cer
+
+    @property
+    def status(self) -> str:
+        """``improved``, ``worse`` or ``same`` by CER; ``no truth`` without ground truth."""
+        change = self.cer_change
+        if change is None:
+            return "no truth"
+        return "improved" if change < 0 else "worse" if change > 0 else "same"
+
+    @property
+    def text_change(self) -> float:
+        """How much the OCR text changed with cleanup: edit distance over the longer text, 0 to 1."""
+        return float(Levenshtein.normalized_distance(normalize(self.before.text), normalize(self.after.text)))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "truth": self.truth,
+            "status": self.status,
+            "cer_change": self.cer_change,
+            "text_change": self.text_change,
+            "before": self.before.as_dict(),
+            "after": self.after.as_dict(),
+            "confusions": _confusions_dict(_confusions(self.before), _confusions(self.after)),
+        }
+
 
 @dataclass
 class Report:
@@ -47,30 +99,52 @@ class Report:
 
     pipeline: str
     engine: str
-    ignore_case: bool = False
+    text_options: TextOptions = field(default_factory=TextOptions)
     files: list[PageComparison] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    interrupted: bool = False
 
     def summary(self) -> dict[str, Any]:
-        """Totals: CER character-weighted over the pages with ground truth, mean confidences."""
-        judged = [f for f in self.files if f.truth is not None]
-
-        def pooled(side: Callable[[PageComparison], Reading]) -> float | None:
-            pairs = ((f.truth or "", side(f).text) for f in judged)
-            return pooled_cer(pairs, ignore_case=self.ignore_case)
-
-        def confidence(side: Callable[[PageComparison], Reading]) -> float | None:
-            values = [c for f in self.files if (c := side(f).confidence) is not None]
-            return fmean(values) if values else None
-
+        """Totals over the batch; rates are character- (or word-, digit-) weighted unless ``_mean``."""
+        judged = [f for f in self.files if f.before.score is not None and f.after.score is not None]
+        before = [f.before.score for f in judged if f.before.score is not None]
+        after = [f.after.score for f in judged if f.after.score is not None]
+        single_line = [f for f in judged if f.truth is not None and "\n" not in f.truth.strip()]
+        cer_before, cer_after = pooled(before, "char_errors", "chars"), pooled(after, "char_errors", "chars")
+        interval = bootstrap_cer_change(before, after)
+        statuses = Counter(f.status for f in self.files)
+        confusions_before = sum((_confusions(f.before) for f in judged), Counter())
+        confusions_after = sum((_confusions(f.after) for f in judged), Counter())
         return {
             "files": len(self.files),
             "files_with_truth": len(judged),
+            "no_truth": [f.path for f in self.files if f.truth is None],
             "failed": len(self.failures),
-            "cer_before": pooled(lambda f: f.before),
-            "cer_after": pooled(lambda f: f.after),
-            "confidence_before": confidence(lambda f: f.before),
-            "confidence_after": confidence(lambda f: f.after),
+            "interrupted": self.interrupted,
+            "cer_before": cer_before,
+            "cer_after": cer_after,
+            "cer_change": None if cer_before is None or cer_after is None else cer_after - cer_before,
+            "cer_change_ci95": None if interval is None else list(interval),
+            "verdict": verdict(interval),
+            "cer_mean_before": _mean(s.cer for s in before),
+            "cer_mean_after": _mean(s.cer for s in after),
+            "wer_before": pooled(before, "word_errors", "words"),
+            "wer_after": pooled(after, "word_errors", "words"),
+            "wer_mean_before": _mean(s.wer for s in before),
+            "wer_mean_after": _mean(s.wer for s in after),
+            "cer_digits_before": pooled([s for s in before if s.digits], "digit_errors", "digits"),
+            "cer_digits_after": pooled([s for s in after if s.digits], "digit_errors", "digits"),
+            "exact_before": _mean(float(f.before.score.exact) for f in single_line if f.before.score),
+            "exact_after": _mean(float(f.after.score.exact) for f in single_line if f.after.score),
+            "single_line_files": len(single_line),
+            "confidence_before": _mean(f.before.confidence for f in self.files),
+            "confidence_after": _mean(f.after.confidence for f in self.files),
+            "improved": statuses["improved"],
+            "worse": statuses["worse"],
+            "same": statuses["same"],
+            "errors_before": _error_kinds(before),
+            "errors_after": _error_kinds(after),
+            "confusions": _confusions_dict(confusions_before, confusions_after),
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -78,11 +152,20 @@ class Report:
         return {
             "pipeline": self.pipeline,
             "engine": self.engine,
-            "ignore_case": self.ignore_case,
-            "files": [asdict(f) for f in self.files],
-            "errors": [asdict(f) for f in self.failures],
+            "ignore_case": self.text_options.ignore_case,
+            "normalize_punctuation": self.text_options.normalize_punctuation,
+            "files": [f.as_dict() for f in self.files],
+            "errors": [{"path": f.path, "error": f.error} for f in self.failures],
             "summary": self.summary(),
         }
+
+
+def verdict(interval: tuple[float, float] | None) -> str:
+    """``helped`` when the whole 95% interval of the CER change is below 0, ``hurt`` when above."""
+    if interval is None:
+        return "no ground truth"
+    low, high = interval
+    return "helped" if high < 0 else "hurt" if low > 0 else "no clear change"
 
 
 def read_truth(page: Page, truth_dir: Path | None = None) -> str | None:
@@ -100,17 +183,40 @@ def read_truth(page: Page, truth_dir: Path | None = None) -> str | None:
         raise InputError(f"cannot read ground truth {path}: {exc.strerror}") from None
 
 
+PageCallback = Callable[[PageComparison, np.ndarray, np.ndarray], None]
+"""Called with each comparison, the original (gray) image and the cleaned one."""
+
+
 def compare_page(
-    page: Page, host: Host, pipeline: Pipeline, options: RecognizeOptions, ignore_case: bool = False
+    page: Page,
+    host: Host,
+    pipeline: Pipeline,
+    options: RecognizeOptions,
+    text_options: TextOptions,
+    truth_dir: Path | None,
+    on_page: PageCallback,
 ) -> PageComparison:
     """OCR one page as it is and after ``pipeline``; score both when it has ground truth."""
-    truth = read_truth(page)
+    truth = read_truth(page, truth_dir)
+    original, cleaned = to_gray(page.image), pipeline.run(page.image, page.dpi)
     readings = []
-    for image in (to_gray(page.image), pipeline.run(page.image, page.dpi)):
+    for image in (original, cleaned):
         result = host.recognize(image, page.dpi, options)
-        score = None if truth is None else cer(truth, result.text, ignore_case=ignore_case)
-        readings.append(Reading(result.text, score, result.confidence))
-    return PageComparison(page.label, truth, *readings)
+        scored = None if truth is None else score(truth, result.text, text_options)
+        readings.append(Reading(result.text, result.confidence, scored))
+    comparison = PageComparison(page.label, truth, *readings)
+    on_page(comparison, original, cleaned)
+    return comparison
+
+
+def default_inputs(inputs: Iterable[Path]) -> list[Path]:
+    """The inputs as given, or ``sample_scans/`` in the current folder when there are none."""
+    given = list(inputs)
+    if given:
+        return given
+    if not SAMPLE_SCANS.is_dir():
+        raise UsageError("no INPUT given and no sample_scans/ folder here; name files or folders")
+    return [SAMPLE_SCANS]
 
 
 def run_compare(
@@ -119,24 +225,71 @@ def run_compare(
     pipeline: Pipeline,
     options: RecognizeOptions,
     *,
-    ignore_case: bool = False,
-    on_page: Callable[[PageComparison], None] = lambda _: None,
+    text_options: TextOptions | None = None,
+    truth_dir: Path | None = None,
+    on_page: PageCallback = lambda *_: None,
     on_failure: Callable[[Failure], None] = lambda _: None,
+    on_file: Callable[[], None] = lambda: None,
 ) -> Report:
-    """Compare every page of ``inputs`` (``sample_scans/`` when empty) and collect the report."""
-    inputs = list(inputs)
-    if not inputs:
-        if not SAMPLE_SCANS.is_dir():
-            raise UsageError("no INPUT given and no sample_scans/ folder here; name files or folders")
-        inputs = [SAMPLE_SCANS]
-    report = Report(str(pipeline), options.engine, ignore_case)
+    """Compare every page of ``inputs`` (``sample_scans/`` when empty) and collect the report.
+
+    Ctrl-C stops the batch and returns what was done so far, marked ``interrupted``.
+    """
+    text_options = text_options or TextOptions()
+    report = Report(str(pipeline), options.engine, text_options)
 
     def failed(failure: Failure) -> None:
         report.failures.append(failure)
         on_failure(failure)
 
-    work = partial(compare_page, host=host, pipeline=pipeline, options=options, ignore_case=ignore_case)
-    for comparison in run_batch(inputs, work, failed):
-        report.files.append(comparison)
-        on_page(comparison)
+    work = partial(
+        compare_page,
+        host=host,
+        pipeline=pipeline,
+        options=options,
+        text_options=text_options,
+        truth_dir=truth_dir,
+        on_page=on_page,
+    )
+    try:
+        for comparison in run_batch(default_inputs(inputs), work, failed, on_file):
+            report.files.append(comparison)
+    except KeyboardInterrupt:
+        report.interrupted = True
     return report
+
+
+def _confusions(reading: Reading) -> Counter[Confusion]:
+    return Counter(dict(reading.score.confusions)) if reading.score else Counter()
+
+
+def _confusions_dict(
+    before: Counter[Confusion], after: Counter[Confusion]
+) -> dict[str, list[dict[str, Any]]]:
+    """Most frequent confusions before and after, and those the cleanup fixed or introduced."""
+
+    def top(counts: Counter[Confusion]) -> list[dict[str, Any]]:
+        return [
+            {"truth": a, "ocr": b, "count": n, "shown": f"{show((a, b))} \u00d7{n}"}
+            for (a, b), n in counts.most_common(TOP_CONFUSIONS)
+        ]
+
+    return {
+        "before": top(before),
+        "after": top(after),
+        "fixed": top(before - after),
+        "introduced": top(after - before),
+    }
+
+
+def _error_kinds(scores: list[TextScore]) -> dict[str, int]:
+    return {
+        "insertions": sum(s.insertions for s in scores),
+        "deletions": sum(s.deletions for s in scores),
+        "substitutions": sum(s.substitutions for s in scores),
+    }
+
+
+def _mean(values: Iterable[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return fmean(present) if present else None

@@ -17,6 +17,8 @@ class ExitCode(IntEnum):
     """Tesseract (or the selected engine) is not installed or not found."""
     PLUGIN_ERROR = 5
     """A plugin could not be loaded or breaks the hook contract."""
+    WORSE = 6
+    """``compare --fail-if-worse``: the cleanup raised the CER by more than the tolerance."""
     INTERRUPTED = 130
     """Stopped with Ctrl-C."""
 
