@@ -171,3 +171,53 @@ def test_compare_without_inputs_runs_on_sample_scans_here(ocrprep_cli, tmp_path,
     assert "comparing" not in result.stderr, "no progress bar when stderr is not a terminal"
     empty = ocrprep_cli("compare", cwd=tmp_path / "sample_scans")
     assert empty.returncode == 2 and "no INPUT given and no sample_scans/ folder" in empty.stderr
+
+
+def _dist(site: Path, name: str, entry_points: str) -> None:
+    """A minimal installed distribution: what pip leaves in site-packages."""
+    dist = site / f"{name.replace('-', '_')}-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text(f"[ocrprep]\n{entry_points}\n")
+
+
+def test_a_broken_installed_plugin_is_reported_once_and_the_others_load(ocrprep_cli, tmp_path):
+    site = tmp_path / "site"
+    _dist(site, "ocrprep-broken", "broken = broken_on_import")
+    _dist(site, "ocrprep-extra", "extra = extra_plugin")
+    (site / "broken_on_import.py").write_text("raise ImportError('needs libfoo')\n")
+    result = ocrprep_cli("plugins", "--json", env={"PYTHONPATH": f"{site}:{PLUGINS}"})
+    assert result.returncode == 0
+    warnings = [line for line in result.stderr.splitlines() if "broken" in line]
+    assert warnings == [
+        "Warning: plugin broken (from ocrprep-broken) failed to load and is skipped: needs libfoo"
+    ]
+    listed = {p["name"]: p for p in json.loads(result.stdout)}
+    assert listed["extra"]["distribution"] == "ocrprep-extra" and listed["extra"]["version"] == "1.0"
+    assert listed["extra"]["stages"] == ["median"] and listed["extra"]["engines"] == ["extra"]
+    assert listed["despeckle"]["distribution"] == "ocrprep" and listed["despeckle"]["engines"] == []
+
+
+def test_trace_prints_each_hook_call_with_its_time(ocrprep_cli, batch):
+    result = ocrprep_cli("ocr", batch / "b.png", env={"OCRPREP_TRACE_PLUGINS": "1"})
+    traced = [line for line in result.stderr.splitlines() if line.startswith("ocrprep trace:")]
+    assert any(
+        line.startswith("ocrprep trace: recognize [tesseract] ") and line.endswith(" ms") for line in traced
+    )
+    assert any("preprocess_stages [despeckle]" in line for line in traced)
+    assert "ocrprep trace" not in ocrprep_cli("ocr", batch / "b.png").stderr
+
+
+def test_a_stage_that_raises_names_file_stage_and_plugin_and_the_batch_goes_on(ocrprep_cli, batch, tmp_path):
+    result = ocrprep_cli(
+        "clean", batch / "a.png", batch / "b.png", "-o", tmp_path / "out",
+        "--pipeline", "threshold | explode",
+        "--plugin", PLUGINS / "faulty_plugin.py",
+    )  # fmt: skip
+    assert result.returncode == 3
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == [
+        f"Error: {batch / name}: stage explode of plugin faulty_plugin failed: RuntimeError: boom"
+        for name in ("a.png", "b.png")
+    ]
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sys
 import traceback
@@ -413,9 +414,8 @@ def _summary_lines(summary: dict[str, Any]) -> list[str]:
     def pair(name: str, fmt: str = ".3f") -> str:
         return f"{_number(summary[f'{name}_before'], fmt)} -> {_number(summary[f'{name}_after'], fmt)}"
 
-    lines = [
-        f"{summary['files']} page(s), {summary['files_with_truth']} with ground truth, {summary['failed']} failed"
-    ]
+    counts = f"{summary['files']} page(s), {summary['files_with_truth']} with ground truth"
+    lines = [f"{counts}, {summary['failed']} failed"]
     if summary["cer_change_ci95"] is not None:
         low, high = summary["cer_change_ci95"]
         lines.append(
@@ -437,15 +437,21 @@ def _summary_lines(summary: dict[str, Any]) -> list[str]:
 
 
 @cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 @plugin_options
-def plugins(plugins: tuple[str, ...], disabled: tuple[str, ...], verbose: bool) -> int:
-    """List the registered plugins: name, version, hooks, stages."""
-    host = Host(plugins, disabled)
-    table = Table("plugin", "version", "hooks", "stages")
-    for info in host.plugin_infos():
-        table.add_row(info.name, info.version, ", ".join(info.hooks), ", ".join(info.stages) or "-")
-    _console(120).print(table)
-    click.echo(f"engines: {', '.join(host.engines())}")
+def plugins(as_json: bool, plugins: tuple[str, ...], disabled: tuple[str, ...], verbose: bool) -> int:
+    """List the registered plugins: name, version, distribution, hooks, stages, engines."""
+    infos = Host(plugins, disabled).plugin_infos()
+    if as_json:
+        click.echo(to_json([dataclasses.asdict(info) for info in infos]))
+        return ExitCode.OK
+    table = Table("plugin", "version", "distribution", "hooks", "stages", "engines")
+    for info in infos:
+        table.add_row(
+            info.name, info.version, info.distribution, ", ".join(info.hooks),
+            ", ".join(info.stages) or "-", ", ".join(info.engines) or "-",
+        )  # fmt: skip
+    _console(140).print(table)
     return ExitCode.OK
 
 

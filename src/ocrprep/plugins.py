@@ -13,10 +13,12 @@ import importlib.util
 import logging
 import os
 import sys
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import pluggy
@@ -29,6 +31,7 @@ from .pipeline import DEFAULT_PIPELINE, Pipeline, Stage, parse_pipeline, parse_p
 BUILTIN_PLUGINS = ("ocrprep.builtin.despeckle", "ocrprep.builtin.tesseract")
 ENTRY_POINT_GROUP = PROJECT
 DISABLE_ENV = "OCRPREP_DISABLE_PLUGINS"
+TRACE_ENV = "OCRPREP_TRACE_PLUGINS"
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +67,28 @@ def get_plugin_manager(plugins: Iterable[str] = (), disabled: Iterable[str] = ()
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         raise PluginError(f"{exc}; see 'ocrprep plugins' and the hooks in ocrprep.hookspecs") from None
+    if os.environ.get(TRACE_ENV):
+        _trace_hook_calls(pm)
     return pm
+
+
+def _trace_hook_calls(pm: pluggy.PluginManager) -> None:
+    """Print every hook call, the plugins it reached and its time to stderr (``OCRPREP_TRACE_PLUGINS=1``)."""
+    started: list[float] = []
+
+    def before(hook_name: str, impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]) -> None:
+        started.append(time.perf_counter())
+
+    def after(
+        outcome: Any, hook_name: str, impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]
+    ) -> None:
+        _trace(hook_name, [impl.plugin_name for impl in reversed(impls)], time.perf_counter() - started.pop())
+
+    pm.add_hookcall_monitoring(before, after)
+
+
+def _trace(hook_name: str, plugin_names: Iterable[str], seconds: float) -> None:
+    print(f"ocrprep trace: {hook_name} [{', '.join(plugin_names)}] {seconds * 1000:.1f} ms", file=sys.stderr)
 
 
 def load_plugin_module(spec: str) -> ModuleType:
@@ -91,8 +115,11 @@ class PluginInfo:
 
     name: str
     version: str
+    distribution: str
+    """The installed package it comes from; ``ocrprep`` for built-ins, ``-`` for ``--plugin``."""
     hooks: tuple[str, ...]
     stages: tuple[str, ...]
+    engines: tuple[str, ...]
 
 
 class Host:
@@ -105,7 +132,10 @@ class Host:
     def _collect_stages(self) -> dict[str, Stage]:
         stages: dict[str, Stage] = {}
         for impl in self.pm.hook.preprocess_stages.get_hookimpls():  # in registration order
+            start = time.perf_counter()
             contributed: Iterable[object] | None = impl.function()  # type: ignore[assignment]  # checked below
+            if os.environ.get(TRACE_ENV):
+                _trace("preprocess_stages", [impl.plugin_name], time.perf_counter() - start)
             for stage in contributed or ():
                 if not isinstance(stage, Stage):
                     raise PluginError(
@@ -152,8 +182,8 @@ class Host:
 
     def plugin_infos(self) -> list[PluginInfo]:
         """Every registered plugin with its version, hooks and stages, in registration order."""
-        versions = {
-            ep.name: ep.dist.version
+        dists = {
+            ep.name: ep.dist
             for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
             if ep.dist is not None
         }
@@ -163,10 +193,13 @@ class Host:
             if plugin is None:
                 continue
             if name in builtins:
-                version = f"{importlib.metadata.version(PROJECT)} (built-in)"
+                version, distribution = importlib.metadata.version(PROJECT), PROJECT
+            elif name in dists:
+                version, distribution = dists[name].version, dists[name].name
             else:
-                version = str(versions.get(name) or getattr(plugin, "__version__", "-"))
+                version, distribution = str(getattr(plugin, "__version__", "-")), "-"
             hooks = tuple(sorted(caller.name for caller in self.pm.get_hookcallers(plugin) or ()))
             stages = tuple(s.name for s in self.stages.values() if s.plugin == name)
-            infos.append(PluginInfo(name, version, hooks, stages))
+            engines = (name,) if "recognize" in hooks else ()
+            infos.append(PluginInfo(name, version, distribution, hooks, stages, engines))
         return infos

@@ -17,8 +17,8 @@ CSV_COLUMNS = (
 """One CSV row per file; ``before.x`` is field ``x`` of the file's ``before`` reading."""
 
 
-def to_json(report: dict[str, Any]) -> str:
-    """The report as indented JSON, non-ASCII text kept as it is."""
+def to_json(report: Any) -> str:
+    """The report (or any plain data) as indented JSON, non-ASCII text kept as it is."""
     return json.dumps(report, indent=2, ensure_ascii=False)
 
 
