@@ -97,3 +97,15 @@ def test_multipage_tiff_pages_use_numbered_truth(tmp_path, text_image):
     (tmp_path / "doc.2.gt.txt").write_text("222")
     data = ocrprep.compare([tmp_path], "none").as_dict()
     assert [(p["path"].endswith("[1]"), p["truth"]) for p in data["files"]] == [(True, None), (False, "222")]
+
+
+def test_keep_better_keeps_the_original_when_cleanup_hurts_confidence(tmp_path, text_image):
+    save(tmp_path / "clean.png", text_image("Total 12.50", size=30))
+    (tmp_path / "clean.gt.txt").write_text("Total 12.50")
+    destroy = "threshold | opening(radius=4)"
+    plain = ocrprep.compare([tmp_path], destroy).as_dict()["files"][0]
+    kept = ocrprep.compare([tmp_path], destroy, keep_better=True).as_dict()
+    page = kept["files"][0]
+    assert plain["after"]["cer"] > 0.5 and plain["kept"] == "cleaned"
+    assert page["kept"] == "original" and page["after"] == page["before"] and page["after"]["cer"] == 0.0
+    assert kept["summary"]["kept_original"] == 1

@@ -77,12 +77,14 @@ def compare(
     pipeline_file: Path | None = None,
     text_options: TextOptions | None = None,
     truth_dir: Path | None = None,
+    keep_better: bool = False,
     plugins: Iterable[str] = (),
 ) -> Report:
     """OCR every page of ``paths`` (files or folders) before and after cleanup.
 
     Returns the report; ``report.as_dict()`` is exactly what ``ocrprep compare --json`` writes. Pages
     with a ``<stem>.gt.txt`` beside them are scored; unreadable files are listed in ``report.failures``.
+    ``keep_better`` keeps, per page, the original when it reads with higher confidence than the cleaned.
     """
     host = Host(plugins)
     chain = host.pipeline(pipeline, pipeline_file)
@@ -93,4 +95,5 @@ def compare(
         options or RecognizeOptions(),
         text_options=text_options or TextOptions(),
         truth_dir=truth_dir,
+        keep_better=keep_better,
     )

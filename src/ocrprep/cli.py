@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .batch import Failure, run_batch
-from .compare import default_inputs, run_compare
+from .compare import default_inputs, more_confident, run_compare
 from .errors import ExitCode, InputError, OcrprepError, UsageError
 from .hookspecs import RecognizeOptions
 from .images import IMAGE_SUFFIXES, Page, atomic_file, expand_inputs, to_gray, write_image
@@ -123,6 +123,13 @@ def engine_options(func: F) -> F:
     ):
         func = decorator(func)
     return func
+
+
+keep_better_option = click.option(
+    "--keep-better",
+    is_flag=True,
+    help="OCR the original too and keep, per image, whichever reads with higher confidence.",
+)
 
 
 def _options(
@@ -244,12 +251,14 @@ def clean(
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--clean", "do_clean", is_flag=True, help="Clean each image with the pipeline first.")
+@keep_better_option
 @pipeline_options
 @engine_options
 @plugin_options
 def ocr(
     inputs: tuple[Path, ...],
     do_clean: bool,
+    keep_better: bool,
     pipeline_spec: str | None,
     pipeline_file: Path | None,
     plugins: tuple[str, ...],
@@ -260,12 +269,16 @@ def ocr(
     """Print the text of INPUT images (files or folders), optionally cleaned first."""
     host = Host(plugins, disabled)
     options = _options(**engine)
-    pipeline = host.pipeline(pipeline_spec, pipeline_file) if do_clean else None
+    pipeline = host.pipeline(pipeline_spec, pipeline_file) if do_clean or keep_better else None
     several = len(inputs) > 1 or any(p.is_dir() for p in inputs)
 
     def work(page: Page) -> None:
         image = pipeline.run(page.image, page.dpi) if pipeline else to_gray(page.image)
-        result = host.recognize(image, page.dpi, options)
+        result, kept = host.recognize(image, page.dpi, options), "cleaned" if pipeline else "original"
+        if keep_better:
+            original = host.recognize(to_gray(page.image), page.dpi, options)
+            if more_confident(original.confidence, result.confidence):
+                result, kept = original, "original"
         if several:
             click.echo(f"==> {page.label} <==")
         click.echo(result.text)
@@ -273,7 +286,7 @@ def ocr(
             confidence = "-" if result.confidence is None else f"{result.confidence:.1f}"
             click.echo(
                 f"[{page.label}: {result.engine}, confidence {confidence}, dpi {page.dpi or 'unknown'}, "
-                f"pipeline: {pipeline or 'none'}]",
+                f"pipeline: {pipeline or 'none'}, kept: {kept}]",
                 err=True,
             )
 
@@ -299,6 +312,7 @@ def ocr(
 )
 @click.option("--ignore-case", is_flag=True, help="Compare texts case-insensitively.")
 @click.option("--normalize-punctuation", is_flag=True, help="Treat curly quotes and dashes as plain ones.")
+@keep_better_option
 @click.option(
     "--fail-if-worse",
     type=click.FloatRange(min=0),
@@ -318,6 +332,7 @@ def compare(
     truth_dir: Path | None,
     ignore_case: bool,
     normalize_punctuation: bool,
+    keep_better: bool,
     fail_if_worse: float | None,
     pipeline_spec: str | None,
     pipeline_file: Path | None,
@@ -346,6 +361,7 @@ def compare(
             truth_dir=truth_dir,
             on_failure=_report_failure,
             on_file=lambda: progress.advance(task),
+            keep_better=keep_better,
         )
     data = report.as_dict()
     longest = max((len(f["path"]) for f in data["files"]), default=0)
@@ -429,6 +445,8 @@ def _summary_lines(summary: dict[str, Any]) -> list[str]:
         for kind in ("fixed", "introduced"):
             shown = ", ".join(c["shown"] for c in summary["confusions"][kind][:6]) or "none"
             lines.append(f"confusions {kind}: {shown}")
+    if summary["kept_original"]:
+        lines.append(f"keep-better kept the original for {summary['kept_original']} page(s)")
     if summary["no_truth"]:
         lines.append(
             f"no ground truth for {len(summary['no_truth'])} file(s): {', '.join(summary['no_truth'])}"

@@ -59,6 +59,8 @@ class PageComparison:
     truth: str | None
     before: Reading
     after: Reading
+    kept: str = "cleaned"
+    """With keep-better: ``original`` when the uncleaned page read with higher confidence."""
 
     @property
     def cer_change(self) -> float | None:
@@ -85,6 +87,7 @@ class PageComparison:
             "path": self.path,
             "truth": self.truth,
             "status": self.status,
+            "kept": self.kept,
             "cer_change": self.cer_change,
             "text_change": self.text_change,
             "before": self.before.as_dict(),
@@ -139,6 +142,7 @@ class Report:
             "single_line_files": len(single_line),
             "confidence_before": _mean(f.before.confidence for f in self.files),
             "confidence_after": _mean(f.after.confidence for f in self.files),
+            "kept_original": sum(f.kept == "original" for f in self.files),
             "improved": statuses["improved"],
             "worse": statuses["worse"],
             "same": statuses["same"],
@@ -195,8 +199,12 @@ def compare_page(
     text_options: TextOptions,
     truth_dir: Path | None,
     on_page: PageCallback,
+    keep_better: bool = False,
 ) -> PageComparison:
-    """OCR one page as it is and after ``pipeline``; score both when it has ground truth."""
+    """OCR one page as it is and after ``pipeline``; score both when it has ground truth.
+
+    With ``keep_better`` the "after" side is the original page when it read with higher confidence.
+    """
     truth = read_truth(page, truth_dir)
     original, cleaned = to_gray(page.image), pipeline.run(page.image, page.dpi)
     readings = []
@@ -204,9 +212,19 @@ def compare_page(
         result = host.recognize(image, page.dpi, options)
         scored = None if truth is None else score(truth, result.text, text_options)
         readings.append(Reading(result.text, result.confidence, scored))
-    comparison = PageComparison(page.label, truth, *readings)
+    before, after = readings
+    if keep_better and more_confident(before.confidence, after.confidence):
+        comparison = PageComparison(page.label, truth, before, before, kept="original")
+        on_page(comparison, original, original)
+        return comparison
+    comparison = PageComparison(page.label, truth, before, after)
     on_page(comparison, original, cleaned)
     return comparison
+
+
+def more_confident(first: float | None, second: float | None) -> bool:
+    """Whether ``first`` is the higher mean confidence; no words at all (None) counts lowest."""
+    return (-1.0 if first is None else first) > (-1.0 if second is None else second)
 
 
 def default_inputs(inputs: Iterable[Path]) -> list[Path]:
@@ -230,6 +248,7 @@ def run_compare(
     on_page: PageCallback = lambda *_: None,
     on_failure: Callable[[Failure], None] = lambda _: None,
     on_file: Callable[[], None] = lambda: None,
+    keep_better: bool = False,
 ) -> Report:
     """Compare every page of ``inputs`` (``sample_scans/`` when empty) and collect the report.
 
@@ -250,6 +269,7 @@ def run_compare(
         text_options=text_options,
         truth_dir=truth_dir,
         on_page=on_page,
+        keep_better=keep_better,
     )
     try:
         for comparison in run_batch(default_inputs(inputs), work, failed, on_file):
