@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -19,11 +20,13 @@ from .batch import Failure, run_batch
 from .compare import default_inputs, more_confident, run_compare
 from .errors import ExitCode, InputError, OcrprepError, UsageError
 from .hookspecs import RecognizeOptions
-from .images import IMAGE_SUFFIXES, Page, atomic_file, expand_inputs, to_gray, write_image
+from .images import IMAGE_SUFFIXES, Page, atomic_file, expand_inputs, read_pages, to_gray, write_image
 from .metrics import TextOptions
-from .pipeline import NAMED_PIPELINES
+from .pipeline import DEFAULT_PIPELINE, NAMED_PIPELINES
 from .plugins import Host
 from .report import to_csv, to_json
+from .tune import BASELINES
+from .tune import tune as run_tune
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -452,6 +455,114 @@ def _summary_lines(summary: dict[str, Any]) -> list[str]:
             f"no ground truth for {len(summary['no_truth'])} file(s): {', '.join(summary['no_truth'])}"
         )
     return lines
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--budget",
+    type=click.IntRange(min=1),
+    default=24,
+    show_default=True,
+    help="Random pipelines to try, besides the named ones.",
+)
+@click.option(
+    "--held-out",
+    type=click.FloatRange(0, 0.9),
+    default=0.3,
+    show_default=True,
+    help="Share of files kept out of the search and used only to report the result.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the search and the split.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="cores",
+    help="Worker processes.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("tuned.toml"),
+    show_default=True,
+    help="Where to write the best pipeline (for --pipeline-file).",
+)
+@click.option("--ignore-case", is_flag=True, help="Compare texts case-insensitively.")
+@click.option("--normalize-punctuation", is_flag=True, help="Treat curly quotes and dashes as plain ones.")
+@engine_options
+@plugin_options
+def tune(
+    inputs: tuple[Path, ...],
+    budget: int,
+    held_out: float,
+    seed: int,
+    jobs: int,
+    output: Path,
+    ignore_case: bool,
+    normalize_punctuation: bool,
+    plugins: tuple[str, ...],
+    disabled: tuple[str, ...],
+    verbose: bool,
+    **engine: Any,
+) -> int:
+    """Search pipelines over labelled INPUT scans for the lowest CER; write the best as TOML.
+
+    Without ground truth the search maximises mean confidence instead.
+    """
+    host = Host(plugins, disabled)
+    options = _options(**engine)
+    failures: list[Failure] = []
+    readable = [p for p in expand_inputs(inputs) if _readable(p, failures)]
+    specs_count = budget + len(BASELINES)
+    with _progress() as progress:
+        task = progress.add_task("tuning", total=specs_count * len(readable))
+        result = run_tune(
+            readable, host, options, TextOptions(ignore_case, normalize_punctuation), budget=budget,
+            held_out=held_out, seed=seed, jobs=jobs, plugins=plugins, disabled=disabled,
+            on_done=lambda: progress.advance(task),
+        )  # fmt: skip
+    ranked = sorted(result.search, key=lambda spec: result.search[spec].rank())
+    table = Table(title=f"search on {result.search_files} file(s)", show_lines=False)
+    table.add_column("pipeline")
+    table.add_column("CER", justify="right")
+    table.add_column("confidence", justify="right")
+    for spec in ranked[:8]:
+        table.add_row(spec, _number(result.search[spec].cer), _number(result.search[spec].confidence, ".1f"))
+    _console(140).print(table)
+    lines = [f"best: {result.best}"]
+    if result.held_out:
+        best, default, none = (result.held_out[s] for s in (result.best, DEFAULT_PIPELINE, "none"))
+        lines.append(
+            f"held-out ({result.held_out_files} file(s)): CER best {_number(best.cer)}, "
+            f"default {_number(default.cer)}, no cleanup {_number(none.cer)}; "
+            f"confidence best {best.confidence:.1f}, default {default.confidence:.1f}, "
+            f"none {none.confidence:.1f}"
+        )
+        if best.cer is not None and default.cer is not None:
+            lines.append(f"held-out CER change against the default: {best.cer - default.cer:+.3f}")
+    for line in lines:
+        click.echo(line)
+    header = "".join(f"# {line}\n" for line in [f"ocrprep tune on {', '.join(map(str, inputs))}", *lines])
+    with atomic_file(output) as handle:
+        handle.write((header + "\n" + host.pipeline(result.best).to_toml()).encode("utf-8"))
+    click.echo(f"wrote {output}; use it with --pipeline-file {output}")
+    return _exit_code(len(failures))
+
+
+def _readable(path: Path, failures: list[Failure]) -> bool:
+    """Whether every page of ``path`` reads; a file that does not is reported and left out."""
+    try:
+        for _ in read_pages(path):
+            pass
+    except InputError as exc:
+        failure = Failure(str(path), str(exc))
+        failures.append(failure)
+        _report_failure(failure)
+        return False
+    return True
 
 
 @cli.command()
