@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .compare import Report, run_compare
+from .batch import Executor, Settings
+from .compare import CompareWork, Report, run_compare
 from .hookspecs import Recognition, RecognizeOptions, Word, hookimpl
 from .images import load_image, to_gray
 from .metrics import TextOptions
@@ -79,21 +80,15 @@ def compare(
     truth_dir: Path | None = None,
     keep_better: bool = False,
     plugins: Iterable[str] = (),
+    jobs: int = 1,
 ) -> Report:
     """OCR every page of ``paths`` (files or folders) before and after cleanup.
 
     Returns the report; ``report.as_dict()`` is exactly what ``ocrprep compare --json`` writes. Pages
     with a ``<stem>.gt.txt`` beside them are scored; unreadable files are listed in ``report.failures``.
     ``keep_better`` keeps, per page, the original when it reads with higher confidence than the cleaned.
+    ``jobs`` worker processes share the batch.
     """
-    host = Host(plugins)
-    chain = host.pipeline(pipeline, pipeline_file)
-    return run_compare(
-        [Path(p) for p in paths],
-        host,
-        chain,
-        options or RecognizeOptions(),
-        text_options=text_options or TextOptions(),
-        truth_dir=truth_dir,
-        keep_better=keep_better,
-    )
+    settings = Settings(tuple(plugins), (), pipeline, pipeline_file, options or RecognizeOptions())
+    work = CompareWork(settings, text_options or TextOptions(), truth_dir, keep_better)
+    return run_compare([Path(p) for p in paths], work, executor=Executor(jobs))

@@ -1,14 +1,26 @@
-"""Run work over every page of a batch of inputs; a bad file is reported and the batch goes on."""
+"""Run work over every page of a batch, in order, here or in worker processes or on a Dask cluster.
+
+The work for one page is a picklable object (see ``tasks.py`` and ``compare.CompareWork``) that
+builds what it needs (the plugin host, the pipeline) once per process from plain ``Settings``. A
+file that cannot be read, or a page whose work raises InputError, becomes a ``Failure`` and the
+batch goes on; any other error (a missing engine, a bad pipeline) stops the batch.
+"""
 
 from __future__ import annotations
 
+import functools
+import signal
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
-from .errors import InputError
-from .images import Page, expand_inputs, read_pages
+from .errors import InputError, UsageError
+from .hookspecs import RecognizeOptions
+from .images import Page, read_pages
+from .pipeline import Pipeline
+from .plugins import Host
 
 T = TypeVar("T")
 
@@ -24,26 +36,122 @@ class Failure:
         return f"{self.path}: {self.error}"
 
 
-def run_batch(
-    inputs: Iterable[Path],
-    work: Callable[[Page], T],
-    on_failure: Callable[[Failure], None],
-    on_file: Callable[[], None] = lambda: None,
-) -> Iterator[T]:
-    """Yield ``work(page)`` for every page of every input, in order; ``on_file()`` after each file.
+@dataclass(frozen=True)
+class Settings:
+    """What every worker needs to rebuild the host and the pipeline: plain, picklable values."""
 
-    An InputError, from reading a file or from the work on one page, goes to ``on_failure`` and the
-    batch moves on; any other error (a missing engine, a bad pipeline) stops the batch.
-    """
-    for path in expand_inputs(inputs):
+    plugins: tuple[str, ...] = ()
+    disabled: tuple[str, ...] = ()
+    pipeline: str | None = None
+    pipeline_file: Path | None = None
+    options: RecognizeOptions = field(default_factory=RecognizeOptions)
+
+    def host(self) -> Host:
+        """The plugin host, built once per process."""
+        return _host(self.plugins, self.disabled)
+
+    def chain(self) -> Pipeline:
+        """The cleanup pipeline, parsed once per process."""
+        return _pipeline(self.plugins, self.disabled, self.pipeline, self.pipeline_file)
+
+
+@functools.cache
+def _host(plugins: tuple[str, ...], disabled: tuple[str, ...]) -> Host:
+    return Host(plugins, disabled)
+
+
+@functools.cache
+def _pipeline(
+    plugins: tuple[str, ...], disabled: tuple[str, ...], spec: str | None, file: Path | None
+) -> Pipeline:
+    return _host(plugins, disabled).pipeline(spec, file)
+
+
+@dataclass(frozen=True)
+class FileWork(Generic[T]):
+    """Apply a page's work to every page of one file; failures become values, so they can travel."""
+
+    work: Callable[[Page], T]
+
+    def __call__(self, path: Path) -> list[T | Failure]:
+        outcomes: list[T | Failure] = []
         try:
             for page in read_pages(path):
                 try:
-                    result = work(page)
+                    outcomes.append(self.work(page))
                 except InputError as exc:
-                    on_failure(Failure(page.label, str(exc)))
-                    continue
-                yield result
+                    outcomes.append(Failure(page.label, str(exc)))
         except InputError as exc:
-            on_failure(Failure(str(path), str(exc)))
+            outcomes.append(Failure(str(path), str(exc)))
+        return outcomes
+
+
+@dataclass(frozen=True)
+class Executor:
+    """Where a batch runs: here (``jobs`` 1), in ``jobs`` local processes, or on a Dask scheduler."""
+
+    jobs: int = 1
+    scheduler: str | None = None
+    """Address of a running Dask scheduler, e.g. ``tcp://10.0.0.5:8786``; None runs locally."""
+
+    def map(self, func: Callable[[Path], list[Any]], paths: list[Path]) -> Iterator[list[Any]]:
+        """``func(path)`` for every path, yielded in input order as results arrive."""
+        if self.scheduler is not None:
+            yield from _dask_map(func, paths, self.scheduler)
+        elif self.jobs <= 1 or len(paths) <= 1:
+            yield from map(func, paths)
+        else:
+            with ProcessPoolExecutor(min(self.jobs, len(paths)), initializer=_ignore_interrupts) as pool:
+                try:
+                    yield from pool.map(func, paths)
+                except BaseException:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the main process, which stops the batch and keeps what is done."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _dask_map(func: Callable[[Path], list[Any]], paths: list[Path], scheduler: str) -> Iterator[list[Any]]:
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError("the dask executor needs the extra: pip install 'ocrprep[dask]'") from None
+    try:
+        client = Client(scheduler, timeout="20s")
+    except OSError as exc:
+        raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    with client:
+        futures = client.map(func, paths, pure=False)
+        try:
+            for future in futures:
+                yield future.result()
+        finally:
+            client.cancel(futures)
+
+
+def run_batch(
+    paths: Iterable[Path],
+    work: Callable[[Page], T],
+    executor: Executor | None = None,
+    on_failure: Callable[[Failure], None] = lambda _: None,
+    on_file: Callable[[], None] = lambda: None,
+) -> Iterator[T]:
+    """Yield ``work(page)`` for every page of every file, in input order; ``on_file()`` after each file.
+
+    Failures go to ``on_failure``; Ctrl-C ends the iteration early with KeyboardInterrupt.
+    """
+    for outcomes in (executor or Executor()).map(FileWork(work), list(paths)):
+        for outcome in outcomes:
+            if isinstance(outcome, Failure):
+                on_failure(outcome)
+            else:
+                yield outcome
         on_file()
+
+
+def more_confident(first: float | None, second: float | None) -> bool:
+    """Whether ``first`` is the higher mean confidence; no words at all (None) counts lowest."""
+    return (-1.0 if first is None else first) > (-1.0 if second is None else second)

@@ -16,15 +16,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .batch import Failure, run_batch
-from .compare import default_inputs, more_confident, run_compare
+from .batch import Executor, Failure, Settings, run_batch
+from .compare import CompareWork, default_inputs, run_compare
 from .errors import ExitCode, InputError, OcrprepError, UsageError
 from .hookspecs import RecognizeOptions
-from .images import IMAGE_SUFFIXES, Page, atomic_file, expand_inputs, read_pages, to_gray, write_image
+from .images import IMAGE_SUFFIXES, atomic_file, expand_inputs, read_pages
 from .metrics import TextOptions
 from .pipeline import DEFAULT_PIPELINE, NAMED_PIPELINES
 from .plugins import Host
 from .report import to_csv, to_json
+from .tasks import CleanWork, OcrWork
 from .tune import BASELINES
 from .tune import tune as run_tune
 
@@ -128,6 +129,34 @@ def engine_options(func: F) -> F:
     return func
 
 
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="cores",
+    help="Worker processes; each runs one single-threaded Tesseract.",
+)
+
+
+def batch_options(func: F) -> F:
+    """--jobs and --scheduler: where the batch runs."""
+    func = jobs_option(func)
+    return click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Run the batch on this Dask scheduler (e.g. tcp://host:8786); needs ocrprep[dask].",
+    )(func)
+
+
+def text_options(func: F) -> F:
+    """How texts are normalised before scoring."""
+    func = click.option("--ignore-case", is_flag=True, help="Compare texts case-insensitively.")(func)
+    return click.option(
+        "--normalize-punctuation", is_flag=True, help="Treat curly quotes and dashes as plain ones."
+    )(func)
+
+
 keep_better_option = click.option(
     "--keep-better",
     is_flag=True,
@@ -192,63 +221,63 @@ def cli() -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="Also write every stage's output here as <stem>.<n>-<stage>.png.",
 )
+@click.option("--skip-existing", is_flag=True, help="Leave pages whose output exists (resume a batch).")
 @pipeline_options
+@batch_options
 @plugin_options
 def clean(
     inputs: tuple[Path, ...],
     output: Path,
     save_stages: Path | None,
+    skip_existing: bool,
     pipeline_spec: str | None,
     pipeline_file: Path | None,
+    jobs: int,
+    scheduler: str | None,
     plugins: tuple[str, ...],
     disabled: tuple[str, ...],
     verbose: bool,
 ) -> int:
     """Clean INPUT images (files or folders) and write lossless PNG (or TIFF) to OUTPUT."""
-    host = Host(plugins, disabled)
-    pipeline = host.pipeline(pipeline_spec, pipeline_file)
+    settings = Settings(plugins, disabled, pipeline_spec, pipeline_file)
+    pipeline = settings.chain()
+    files = expand_inputs(inputs)
     single = len(inputs) == 1 and inputs[0].is_file() and output.suffix.lower() in IMAGE_SUFFIXES
     if single and output.suffix.lower() not in (".png", ".tif", ".tiff"):
         raise UsageError(f"{output}: cleaned images are written losslessly; use a .png or .tif name")
-    protected = {p.resolve() for p in inputs}
-    written: set[Path] = set()
-
-    def target_for(page: Page) -> Path:
-        if single:
-            return output if page.count == 1 else output.with_stem(f"{output.stem}.{page.number}")
-        return output / f"{page.stem}.png"
-
-    def claim(path: Path) -> Path:
-        resolved = path.resolve()
-        if resolved in protected or (resolved == inputs[0].resolve() and single):
-            raise InputError(f"the output {path} would overwrite an input; choose another -o")
-        if resolved in written:
-            raise InputError(f"the output {path} was already written for another input with this name")
-        written.add(resolved)
-        return path
-
-    def work(page: Page) -> Path:
-        target = claim(target_for(page))
-        result = to_gray(page.image)
-        for number, (step, result) in enumerate(pipeline.stages(page.image, page.dpi), start=1):
-            if save_stages is not None:
-                write_image(
-                    claim(save_stages / f"{page.stem}.{number}-{step.stage.name}.png"),
-                    result,
-                    page.dpi,
-                )
-        write_image(target, result, page.dpi)
-        if verbose:
-            click.echo(f"{page.label} -> {target}", err=True)
-        return target
-
+    work = CleanWork(settings, output, single, save_stages, skip_existing)
     failures: list[Failure] = []
-    done = list(run_batch(inputs, work, _failure_log(failures)))
+    report = _failure_log(failures)
+    files = [path for path in files if _output_is_free(path, work, files, report)]
+    written = skipped = 0
+    with _progress() as progress:
+        task = progress.add_task("cleaning", total=len(files))
+        for label, target in run_batch(
+            files, work, Executor(jobs, scheduler), report, lambda: progress.advance(task)
+        ):
+            written, skipped = written + (target is not None), skipped + (target is None)
+            if verbose:
+                click.echo(f"{label} -> {target or 'skipped, output exists'}", err=True)
     click.echo(
-        f"cleaned {len(done)} page(s) with: {pipeline}" + (f"; {len(failures)} failed" if failures else ""),
+        f"cleaned {written} page(s), skipped {skipped}, failed {len(failures)}; pipeline: {pipeline}",
         err=True,
     )
     return _exit_code(len(failures))
+
+
+def _output_is_free(
+    path: Path, work: CleanWork, files: list[Path], report: Callable[[Failure], None]
+) -> bool:
+    """Refuse an input whose output would overwrite an input or another input's output."""
+    target = work.output if work.single_target else work.output / f"{path.stem}.png"
+    if target.resolve() in {p.resolve() for p in files}:
+        report(Failure(str(path), f"the output {target} would overwrite an input; choose another -o"))
+        return False
+    first = next(p for p in files if p.stem == path.stem)
+    if first != path:
+        report(Failure(str(path), f"has the same name as {first}, whose output is {target}; rename one"))
+        return False
+    return True
 
 
 @cli.command()
@@ -257,6 +286,7 @@ def clean(
 @keep_better_option
 @pipeline_options
 @engine_options
+@batch_options
 @plugin_options
 def ocr(
     inputs: tuple[Path, ...],
@@ -264,38 +294,29 @@ def ocr(
     keep_better: bool,
     pipeline_spec: str | None,
     pipeline_file: Path | None,
+    jobs: int,
+    scheduler: str | None,
     plugins: tuple[str, ...],
     disabled: tuple[str, ...],
     verbose: bool,
     **engine: Any,
 ) -> int:
     """Print the text of INPUT images (files or folders), optionally cleaned first."""
-    host = Host(plugins, disabled)
-    options = _options(**engine)
-    pipeline = host.pipeline(pipeline_spec, pipeline_file) if do_clean or keep_better else None
+    settings = Settings(plugins, disabled, pipeline_spec, pipeline_file, _options(**engine))
+    pipeline = settings.chain() if do_clean or keep_better else None
     several = len(inputs) > 1 or any(p.is_dir() for p in inputs)
-
-    def work(page: Page) -> None:
-        image = pipeline.run(page.image, page.dpi) if pipeline else to_gray(page.image)
-        result, kept = host.recognize(image, page.dpi, options), "cleaned" if pipeline else "original"
-        if keep_better:
-            original = host.recognize(to_gray(page.image), page.dpi, options)
-            if more_confident(original.confidence, result.confidence):
-                result, kept = original, "original"
+    failures: list[Failure] = []
+    work = OcrWork(settings, do_clean, keep_better)
+    for reading in run_batch(expand_inputs(inputs), work, Executor(jobs, scheduler), _failure_log(failures)):
         if several:
-            click.echo(f"==> {page.label} <==")
-        click.echo(result.text)
+            click.echo(f"==> {reading.label} <==")
+        click.echo(reading.text)
         if verbose:
-            confidence = "-" if result.confidence is None else f"{result.confidence:.1f}"
             click.echo(
-                f"[{page.label}: {result.engine}, confidence {confidence}, dpi {page.dpi or 'unknown'}, "
-                f"pipeline: {pipeline or 'none'}, kept: {kept}]",
+                f"[{reading.label}: {reading.engine}, confidence {_number(reading.confidence, '.1f')}, "
+                f"dpi {reading.dpi or 'unknown'}, pipeline: {pipeline or 'none'}, kept: {reading.kept}]",
                 err=True,
             )
-
-    failures: list[Failure] = []
-    for _ in run_batch(inputs, work, _failure_log(failures)):
-        pass
     return _exit_code(len(failures))
 
 
@@ -313,8 +334,7 @@ def ocr(
     type=click.Path(path_type=Path, file_okay=False, exists=True),
     help="Read <stem>.gt.txt from this folder instead of beside each image.",
 )
-@click.option("--ignore-case", is_flag=True, help="Compare texts case-insensitively.")
-@click.option("--normalize-punctuation", is_flag=True, help="Treat curly quotes and dashes as plain ones.")
+@text_options
 @keep_better_option
 @click.option(
     "--fail-if-worse",
@@ -327,6 +347,7 @@ def ocr(
 )
 @pipeline_options
 @engine_options
+@batch_options
 @plugin_options
 def compare(
     inputs: tuple[Path, ...],
@@ -339,6 +360,8 @@ def compare(
     fail_if_worse: float | None,
     pipeline_spec: str | None,
     pipeline_file: Path | None,
+    jobs: int,
+    scheduler: str | None,
     plugins: tuple[str, ...],
     disabled: tuple[str, ...],
     verbose: bool,
@@ -349,22 +372,17 @@ def compare(
     Ground truth is read from <stem>.gt.txt beside each image (or in --truth DIR); a page of a
     multi-page TIFF uses <stem>.<page>.gt.txt. Ctrl-C stops and reports what was done so far.
     """
-    host = Host(plugins, disabled)
-    pipeline = host.pipeline(pipeline_spec, pipeline_file)
-    options = _options(**engine)
+    settings = Settings(plugins, disabled, pipeline_spec, pipeline_file, _options(**engine))
+    work = CompareWork(settings, TextOptions(ignore_case, normalize_punctuation), truth_dir, keep_better)
     files = expand_inputs(default_inputs(inputs))
     with _progress() as progress:
         task = progress.add_task("comparing", total=len(files))
         report = run_compare(
             files,
-            host,
-            pipeline,
-            options,
-            text_options=TextOptions(ignore_case, normalize_punctuation),
-            truth_dir=truth_dir,
+            work,
+            executor=Executor(jobs, scheduler),
             on_failure=_report_failure,
             on_file=lambda: progress.advance(task),
-            keep_better=keep_better,
         )
     data = report.as_dict()
     longest = max((len(f["path"]) for f in data["files"]), default=0)
@@ -474,14 +492,7 @@ def _summary_lines(summary: dict[str, Any]) -> list[str]:
     help="Share of files kept out of the search and used only to report the result.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the search and the split.")
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=os.cpu_count() or 1,
-    show_default="cores",
-    help="Worker processes.",
-)
+@jobs_option
 @click.option(
     "-o",
     "--output",
@@ -490,8 +501,7 @@ def _summary_lines(summary: dict[str, Any]) -> list[str]:
     show_default=True,
     help="Where to write the best pipeline (for --pipeline-file).",
 )
-@click.option("--ignore-case", is_flag=True, help="Compare texts case-insensitively.")
-@click.option("--normalize-punctuation", is_flag=True, help="Treat curly quotes and dashes as plain ones.")
+@text_options
 @engine_options
 @plugin_options
 def tune(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from statistics import fmean
 from typing import Any
@@ -13,14 +12,11 @@ from typing import Any
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from .batch import Failure, run_batch
+from .batch import Executor, Failure, Settings, more_confident, run_batch
 from .errors import InputError, UsageError
-from .hookspecs import RecognizeOptions
-from .images import Page, to_gray
+from .images import Page, expand_inputs, to_gray
 from .metrics import Confusion, TextOptions, TextScore, bootstrap_cer_change, normalize, pooled, score
 from .metrics import show_confusion as show
-from .pipeline import Pipeline
-from .plugins import Host
 
 TRUTH_SUFFIX = ".gt.txt"
 MAX_TRUTH_BYTES = 10 << 20
@@ -106,6 +102,8 @@ class Report:
     files: list[PageComparison] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     interrupted: bool = False
+    images: dict[str, Any] = field(default_factory=dict)
+    """Rendered images per page path, when the work had a renderer (for the HTML report)."""
 
     def summary(self) -> dict[str, Any]:
         """Totals over the batch; rates are character- (or word-, digit-) weighted unless ``_mean``."""
@@ -187,44 +185,39 @@ def read_truth(page: Page, truth_dir: Path | None = None) -> str | None:
         raise InputError(f"cannot read ground truth {path}: {exc.strerror}") from None
 
 
-PageCallback = Callable[[PageComparison, np.ndarray, np.ndarray], None]
-"""Called with each comparison, the original (gray) image and the cleaned one."""
+ImageRenderer = Callable[[np.ndarray, np.ndarray], Any]
+"""Turns a page's original and cleaned images into what a report embeds (e.g. ``report.page_images``)."""
 
 
-def compare_page(
-    page: Page,
-    host: Host,
-    pipeline: Pipeline,
-    options: RecognizeOptions,
-    text_options: TextOptions,
-    truth_dir: Path | None,
-    on_page: PageCallback,
-    keep_better: bool = False,
-) -> PageComparison:
-    """OCR one page as it is and after ``pipeline``; score both when it has ground truth.
+@dataclass(frozen=True)
+class CompareWork:
+    """OCR one page as it is and after the pipeline; score both when it has ground truth.
 
     With ``keep_better`` the "after" side is the original page when it read with higher confidence.
+    With ``render`` the page's images are rendered (in the worker) for the HTML report.
     """
-    truth = read_truth(page, truth_dir)
-    original, cleaned = to_gray(page.image), pipeline.run(page.image, page.dpi)
-    readings = []
-    for image in (original, cleaned):
-        result = host.recognize(image, page.dpi, options)
-        scored = None if truth is None else score(truth, result.text, text_options)
-        readings.append(Reading(result.text, result.confidence, scored))
-    before, after = readings
-    if keep_better and more_confident(before.confidence, after.confidence):
-        comparison = PageComparison(page.label, truth, before, before, kept="original")
-        on_page(comparison, original, original)
-        return comparison
-    comparison = PageComparison(page.label, truth, before, after)
-    on_page(comparison, original, cleaned)
-    return comparison
 
+    settings: Settings
+    text_options: TextOptions = field(default_factory=TextOptions)
+    truth_dir: Path | None = None
+    keep_better: bool = False
+    render: ImageRenderer | None = None
 
-def more_confident(first: float | None, second: float | None) -> bool:
-    """Whether ``first`` is the higher mean confidence; no words at all (None) counts lowest."""
-    return (-1.0 if first is None else first) > (-1.0 if second is None else second)
+    def __call__(self, page: Page) -> tuple[PageComparison, Any]:
+        truth = read_truth(page, self.truth_dir)
+        original, cleaned = to_gray(page.image), self.settings.chain().run(page.image, page.dpi)
+        readings = []
+        for image in (original, cleaned):
+            result = self.settings.host().recognize(image, page.dpi, self.settings.options)
+            scored = None if truth is None else score(truth, result.text, self.text_options)
+            readings.append(Reading(result.text, result.confidence, scored))
+        before, after = readings
+        if self.keep_better and more_confident(before.confidence, after.confidence):
+            after, cleaned = before, original
+        comparison = PageComparison(
+            page.label, truth, before, after, "original" if after is before else "cleaned"
+        )
+        return comparison, None if self.render is None else self.render(original, cleaned)
 
 
 def default_inputs(inputs: Iterable[Path]) -> list[Path]:
@@ -239,41 +232,29 @@ def default_inputs(inputs: Iterable[Path]) -> list[Path]:
 
 def run_compare(
     inputs: Iterable[Path],
-    host: Host,
-    pipeline: Pipeline,
-    options: RecognizeOptions,
+    work: CompareWork,
     *,
-    text_options: TextOptions | None = None,
-    truth_dir: Path | None = None,
-    on_page: PageCallback = lambda *_: None,
+    executor: Executor | None = None,
     on_failure: Callable[[Failure], None] = lambda _: None,
     on_file: Callable[[], None] = lambda: None,
-    keep_better: bool = False,
 ) -> Report:
     """Compare every page of ``inputs`` (``sample_scans/`` when empty) and collect the report.
 
     Ctrl-C stops the batch and returns what was done so far, marked ``interrupted``.
     """
-    text_options = text_options or TextOptions()
-    report = Report(str(pipeline), options.engine, text_options)
+    report = Report(str(work.settings.chain()), work.settings.options.engine, work.text_options)
 
     def failed(failure: Failure) -> None:
         report.failures.append(failure)
         on_failure(failure)
 
-    work = partial(
-        compare_page,
-        host=host,
-        pipeline=pipeline,
-        options=options,
-        text_options=text_options,
-        truth_dir=truth_dir,
-        on_page=on_page,
-        keep_better=keep_better,
-    )
     try:
-        for comparison in run_batch(default_inputs(inputs), work, failed, on_file):
+        for comparison, images in run_batch(
+            expand_inputs(default_inputs(inputs)), work, executor, failed, on_file
+        ):
             report.files.append(comparison)
+            if images is not None:
+                report.images[comparison.path] = images
     except KeyboardInterrupt:
         report.interrupted = True
     return report

@@ -1,0 +1,90 @@
+"""The per-page work of ``clean`` and ``ocr``, as picklable objects a batch can run anywhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .batch import Settings, more_confident
+from .errors import InputError
+from .images import Page, to_gray, write_image
+
+
+@dataclass(frozen=True)
+class CleanWork:
+    """Clean a page and write it losslessly, atomically, with its DPI.
+
+    Writes ``OUT/<stem>.png`` (``<stem>.<page>.png`` for a page of a multi-page file), or the one
+    ``target`` file when the batch has a single input; with ``save_stages``, every stage's output too.
+    """
+
+    settings: Settings
+    output: Path
+    single_target: bool = False
+    save_stages: Path | None = None
+    skip_existing: bool = False
+
+    def target(self, page: Page) -> Path:
+        if not self.single_target:
+            return self.output / f"{page.stem}.png"
+        if page.count == 1:
+            return self.output
+        return self.output.with_stem(f"{self.output.stem}.{page.number}")
+
+    def __call__(self, page: Page) -> tuple[str, Path | None]:
+        """The page's label and where it was written; None when skipped as already there."""
+        target = self.target(page)
+        if self.skip_existing and target.exists():
+            return page.label, None
+        result = to_gray(page.image)
+        for number, (step, result) in enumerate(self.settings.chain().stages(page.image, page.dpi), 1):
+            if self.save_stages is not None:
+                _write(self.save_stages / f"{page.stem}.{number}-{step.stage.name}.png", result, page.dpi)
+        _write(target, result, page.dpi)
+        return page.label, target
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What ``ocr`` prints for a page."""
+
+    label: str
+    text: str
+    confidence: float | None
+    engine: str
+    dpi: int | None
+    kept: str
+    """``cleaned``, or ``original`` when the page was not cleaned or read better uncleaned."""
+
+
+@dataclass(frozen=True)
+class OcrWork:
+    """Read a page, cleaned first when asked; with ``keep_better`` the more confident of both."""
+
+    settings: Settings
+    clean: bool = False
+    keep_better: bool = False
+
+    def __call__(self, page: Page) -> Reading:
+        host, options = self.settings.host(), self.settings.options
+        original = to_gray(page.image)
+        cleaned = self.settings.chain().run(page.image, page.dpi) if self.clean or self.keep_better else None
+        result = host.recognize(original if cleaned is None else cleaned, page.dpi, options)
+        kept = "original" if cleaned is None else "cleaned"
+        if self.keep_better:
+            uncleaned = host.recognize(original, page.dpi, options)
+            if more_confident(uncleaned.confidence, result.confidence):
+                result, kept = uncleaned, "original"
+        return Reading(page.label, result.text, result.confidence, result.engine, page.dpi, kept)
+
+
+def _write(path: Path, image: np.ndarray, dpi: int | None) -> None:
+    """Write an output, turning a full disk or a read-only folder into this page's InputError."""
+    try:
+        write_image(path, image, dpi)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write {path}: {exc.strerror or exc}; check the folder is writable and has space"
+        ) from None
