@@ -1,0 +1,86 @@
+"""Batches: the same results in input order whether run here, in worker processes or on Dask."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from ocrprep.batch import Executor, Failure, FileWork
+from ocrprep.errors import InputError
+
+from .conftest import render_text, save
+
+
+@pytest.fixture(scope="module")
+def forty_scans(tmp_path_factory):
+    """40 speckled one-line scans with ground truth, and one corrupt file in the middle."""
+    folder = tmp_path_factory.mktemp("forty")
+    rng = np.random.default_rng(7)
+
+    for i in range(40):
+        text = f"{rng.integers(10, 99999)}.{rng.integers(10, 99)}"
+        image = render_text(text, size=36)
+        image[rng.random(image.shape) < 0.004] = 0
+        save(folder / f"scan_{i:02d}.png", image)
+        (folder / f"scan_{i:02d}.gt.txt").write_text(text)
+    (folder / "scan_20b.png").write_bytes(b"not a png")
+    return folder
+
+
+def _files_and_errors(result, path):
+    report = json.loads(path.read_text())
+    return (
+        [(f["path"], f["before"], f["after"]) for f in report["files"]],
+        report["errors"],
+        result.returncode,
+    )
+
+
+def test_jobs_1_and_2_give_identical_results_in_input_order(ocrprep_cli, forty_scans, tmp_path):
+    runs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"r{jobs}.json"
+        result = ocrprep_cli("compare", forty_scans, "--digits", "--jobs", jobs, "--json", out)
+        runs.append(_files_and_errors(result, out))
+    assert runs[0] == runs[1]
+    files, errors, code = runs[0]
+    assert (
+        code == 3 and len(files) == 40 and [e["path"] for e in errors] == [str(forty_scans / "scan_20b.png")]
+    )
+    assert [f[0] for f in files] == sorted(f[0] for f in files)
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_a_dask_cluster_gives_the_same_results(ocrprep_cli, forty_scans, tmp_path):
+    distributed = pytest.importorskip("distributed", reason="the dask extra is part of the dev install")
+    local = tmp_path / "local.json"
+    ocrprep_cli("compare", forty_scans, "--digits", "--jobs", "1", "--json", local)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        out = tmp_path / "dask.json"
+        result = ocrprep_cli(
+            "compare", forty_scans, "--digits", "--scheduler", cluster.scheduler_address, "--json", out
+        )
+    assert _files_and_errors(result, out) == _files_and_errors(result, local)
+
+
+def test_unreachable_scheduler_is_a_usage_error(ocrprep_cli, forty_scans):
+    result = ocrprep_cli("ocr", forty_scans / "scan_00.png", "--scheduler", "tcp://127.0.0.1:9")
+    assert (
+        result.returncode == 2
+        and "Error: cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
+    )
+
+
+def test_file_work_turns_a_bad_file_and_a_failing_page_into_failures(forty_scans):
+    def work(page):
+        raise InputError("nope")
+
+    assert FileWork(work)(forty_scans / "scan_00.png") == [Failure(str(forty_scans / "scan_00.png"), "nope")]
+    (bad,) = FileWork(work)(forty_scans / "scan_20b.png")
+    assert isinstance(bad, Failure) and "cannot read as an image" in bad.error
+    paths = sorted(forty_scans.glob("*.png"))[:5]
+    assert list(Executor(jobs=2).map(str, paths)) == [str(p) for p in paths]
