@@ -28,7 +28,7 @@ def render_text(text: str, size: int = 48, margin: int = 20) -> np.ndarray:
 def save(path: Path, image: np.ndarray, dpi: int | None = 300) -> Path:
     """Write ``image`` as an image file (format by suffix) with ``dpi``."""
     extra = {"dpi": (dpi, dpi)} if dpi else {}
-    Image.fromarray(image).save(path, **extra)
+    Image.fromarray(image).save(path, format=Image.registered_extensions()[path.suffix.lower()], **extra)
     return path
 
 
@@ -42,11 +42,17 @@ def text_image() -> Callable[..., np.ndarray]:
     return render_text
 
 
+def console_script() -> str:
+    """The installed ``ocrprep`` command beside this Python."""
+    script = Path(sys.executable).with_name("ocrprep")
+    assert script.exists(), "install the package first: pip install -e ."
+    return str(script)
+
+
 @pytest.fixture
 def ocrprep_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run the installed ``ocrprep`` console script; returns the completed process."""
-    script = Path(sys.executable).with_name("ocrprep")
-    assert script.exists(), "install the package first: pip install -e ."
+    script = console_script()
 
     def run(*args: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None):
         return subprocess.run(

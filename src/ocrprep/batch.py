@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from .errors import InputError, UsageError
 from .hookspecs import RecognizeOptions
-from .images import Page, read_pages
+from .images import Page, PageError, display_path, read_pages
 from .pipeline import Pipeline
 from .plugins import Host
 
@@ -77,12 +77,15 @@ class FileWork(Generic[T]):
         outcomes: list[T | Failure] = []
         try:
             for page in read_pages(path):
+                if isinstance(page, PageError):
+                    outcomes.append(Failure(page.label, str(page)))
+                    continue
                 try:
                     outcomes.append(self.work(page))
                 except InputError as exc:
                     outcomes.append(Failure(page.label, str(exc)))
         except InputError as exc:
-            outcomes.append(Failure(str(path), str(exc)))
+            outcomes.append(Failure(display_path(path), str(exc)))
         return outcomes
 
 

@@ -8,6 +8,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,11 +17,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .batch import Executor, Failure, Settings, run_batch
+from .batch import Executor, Failure, FileWork, Settings, run_batch
 from .compare import CompareWork, default_inputs, run_compare
-from .errors import ExitCode, InputError, OcrprepError, UsageError
+from .errors import ExitCode, OcrprepError, UsageError
 from .hookspecs import RecognizeOptions
-from .images import IMAGE_SUFFIXES, atomic_file, expand_inputs, read_pages
+from .images import IMAGE_SUFFIXES, atomic_file, expand_inputs
 from .metrics import TextOptions
 from .pipeline import DEFAULT_PIPELINE, NAMED_PIPELINES
 from .plugins import Host
@@ -140,8 +141,13 @@ jobs_option = click.option(
 
 
 def batch_options(func: F) -> F:
-    """--jobs and --scheduler: where the batch runs."""
+    """--jobs and --scheduler: where the batch runs; --follow-symlinks: what it reads."""
     func = jobs_option(func)
+    func = click.option(
+        "--follow-symlinks",
+        is_flag=True,
+        help="Also read links in input folders that point outside them.",
+    )(func)
     return click.option(
         "--scheduler",
         metavar="ADDRESS",
@@ -233,6 +239,7 @@ def clean(
     pipeline_spec: str | None,
     pipeline_file: Path | None,
     jobs: int,
+    follow_symlinks: bool,
     scheduler: str | None,
     plugins: tuple[str, ...],
     disabled: tuple[str, ...],
@@ -241,7 +248,7 @@ def clean(
     """Clean INPUT images (files or folders) and write lossless PNG (or TIFF) to OUTPUT."""
     settings = Settings(plugins, disabled, pipeline_spec, pipeline_file)
     pipeline = settings.chain()
-    files = expand_inputs(inputs)
+    files = expand_inputs(inputs, follow_symlinks)
     single = len(inputs) == 1 and inputs[0].is_file() and output.suffix.lower() in IMAGE_SUFFIXES
     if single and output.suffix.lower() not in (".png", ".tif", ".tiff"):
         raise UsageError(f"{output}: cleaned images are written losslessly; use a .png or .tif name")
@@ -295,6 +302,7 @@ def ocr(
     pipeline_spec: str | None,
     pipeline_file: Path | None,
     jobs: int,
+    follow_symlinks: bool,
     scheduler: str | None,
     plugins: tuple[str, ...],
     disabled: tuple[str, ...],
@@ -307,7 +315,12 @@ def ocr(
     several = len(inputs) > 1 or any(p.is_dir() for p in inputs)
     failures: list[Failure] = []
     work = OcrWork(settings, do_clean, keep_better)
-    for reading in run_batch(expand_inputs(inputs), work, Executor(jobs, scheduler), _failure_log(failures)):
+    done = 0
+    batch = run_batch(
+        expand_inputs(inputs, follow_symlinks), work, Executor(jobs, scheduler), _failure_log(failures)
+    )
+    for reading in batch:
+        done += 1
         if several:
             click.echo(f"==> {reading.label} <==")
         click.echo(reading.text)
@@ -317,6 +330,8 @@ def ocr(
                 f"dpi {reading.dpi or 'unknown'}, pipeline: {pipeline or 'none'}, kept: {reading.kept}]",
                 err=True,
             )
+    if several or failures:
+        click.echo(f"read {done} page(s), failed {len(failures)}", err=True)
     return _exit_code(len(failures))
 
 
@@ -361,6 +376,7 @@ def compare(
     pipeline_spec: str | None,
     pipeline_file: Path | None,
     jobs: int,
+    follow_symlinks: bool,
     scheduler: str | None,
     plugins: tuple[str, ...],
     disabled: tuple[str, ...],
@@ -374,7 +390,7 @@ def compare(
     """
     settings = Settings(plugins, disabled, pipeline_spec, pipeline_file, _options(**engine))
     work = CompareWork(settings, TextOptions(ignore_case, normalize_punctuation), truth_dir, keep_better)
-    files = expand_inputs(default_inputs(inputs))
+    files = expand_inputs(default_inputs(inputs), follow_symlinks)
     with _progress() as progress:
         task = progress.add_task("comparing", total=len(files))
         report = run_compare(
@@ -564,15 +580,11 @@ def tune(
 
 def _readable(path: Path, failures: list[Failure]) -> bool:
     """Whether every page of ``path`` reads; a file that does not is reported and left out."""
-    try:
-        for _ in read_pages(path):
-            pass
-    except InputError as exc:
-        failure = Failure(str(path), str(exc))
+    problems = [outcome for outcome in FileWork(attrgetter("label"))(path) if isinstance(outcome, Failure)]
+    for failure in problems:
         failures.append(failure)
         _report_failure(failure)
-        return False
-    return True
+    return not problems
 
 
 @cli.command()

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import tempfile
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
-from PIL import Image, ImageOps, ImageSequence
+from PIL import Image, ImageOps
 
 from .errors import InputError
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"})
+MAX_IMAGE_BYTES = 1 << 30
+"""Files above this size are refused before they are read."""
+_EXPECTED = "expected a complete PNG, JPEG, TIFF, BMP or WebP file"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,8 @@ class Page:
     @property
     def label(self) -> str:
         """How messages and reports name the page: the path, plus ``[n]`` in a multi-page file."""
-        return f"{self.path}[{self.number}]" if self.count > 1 else str(self.path)
+        shown = display_path(self.path)
+        return f"{shown}[{self.number}]" if self.count > 1 else shown
 
     @property
     def stem(self) -> str:
@@ -41,40 +49,78 @@ class Page:
         return f"{self.path.stem}.{self.number}" if self.count > 1 else self.path.stem
 
 
-def expand_inputs(inputs: Iterable[Path]) -> list[Path]:
-    """Files as given, directories replaced by the image files directly inside them, sorted."""
+def display_path(path: Path) -> str:
+    """The path as printable text: bytes that are not UTF-8 in a file name show as U+FFFD."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def expand_inputs(inputs: Iterable[Path], follow_symlinks: bool = False) -> list[Path]:
+    """Files as given, directories replaced by the image files directly inside them, sorted.
+
+    A symbolic link inside a directory that leads out of it is left out with a warning, unless
+    ``follow_symlinks``; links named directly on the command line are followed.
+    """
     paths: list[Path] = []
     for path in inputs:
-        if path.is_dir():
-            paths.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES))
-        else:
+        if not path.is_dir():
             paths.append(path)
+            continue
+        for entry in sorted(path.iterdir()):
+            if entry.suffix.lower() not in IMAGE_SUFFIXES or entry.is_dir():
+                continue
+            if (
+                entry.is_symlink()
+                and not follow_symlinks
+                and not entry.resolve().is_relative_to(path.resolve())
+            ):
+                log.warning("%s: link to a file outside %s, not followed; use --follow-symlinks",
+                            display_path(entry), display_path(path))  # fmt: skip
+                continue
+            paths.append(entry)
     return paths
 
 
-def read_pages(path: Path) -> Iterator[Page]:
+class PageError(InputError):
+    """One page of a multi-page file could not be read; the other pages can still be used."""
+
+    def __init__(self, label: str, message: str) -> None:
+        super().__init__(message)
+        self.label = label
+
+
+def read_pages(path: Path) -> Iterator[Page | PageError]:
     """Every page of ``path``, upright (EXIF orientation applied), with its DPI when the file has one.
 
-    Raises InputError, with what to do, when the file is missing or not a readable image.
+    Raises InputError, with what to do, when the file cannot be opened as an image; a page that
+    cannot be decoded is yielded as a PageError in its place, and the next pages are still read.
     """
     try:
-        with Image.open(path) as img:
-            count = getattr(img, "n_frames", 1)
-            for number, frame in enumerate(ImageSequence.Iterator(img), start=1):
-                upright = ImageOps.exif_transpose(frame)
-                yield Page(path, number, count, pil_to_array(upright), _dpi(frame))
+        if path.stat().st_size > MAX_IMAGE_BYTES:
+            raise InputError(f"file is larger than {MAX_IMAGE_BYTES >> 20} MiB; split or shrink it")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(path)
     except FileNotFoundError:
         raise InputError("no such file; check the path") from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not an image") from None
     except PermissionError:
         raise InputError("permission denied; make the file readable") from None
-    except Image.DecompressionBombError as exc:
-        raise InputError(f"image too large to read safely ({exc})") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise InputError(f"image has too many pixels to read safely ({exc})") from None
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
-        raise InputError(
-            f"cannot read as an image ({exc}); expected a complete PNG, JPEG, TIFF, BMP or WebP file"
-        ) from None
+        raise InputError(f"cannot read as an image ({exc}); {_EXPECTED}") from None
+    with img:
+        count = getattr(img, "n_frames", 1)
+        for number in range(1, count + 1):
+            label = f"{display_path(path)}[{number}]" if count > 1 else display_path(path)
+            try:
+                img.seek(number - 1)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # Pillow warns of damaged metadata; the pixels decide
+                    pixels = pil_to_array(ImageOps.exif_transpose(img))
+            except (OSError, ValueError, SyntaxError, EOFError) as exc:
+                yield PageError(label, f"cannot read this page ({exc}); {_EXPECTED}")
+                continue
+            yield Page(path, number, count, pixels, _dpi(img))
 
 
 def pil_to_array(img: Image.Image) -> np.ndarray:
@@ -175,6 +221,8 @@ def load_image(source: str | Path | Image.Image | np.ndarray) -> tuple[np.ndarra
     path = Path(source)
     try:
         page = next(read_pages(path))
+        if isinstance(page, PageError):
+            raise page
     except InputError as exc:
-        raise InputError(f"{path}: {exc}") from None
+        raise InputError(f"{display_path(path)}: {exc}") from None
     return page.image, page.dpi

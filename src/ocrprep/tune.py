@@ -19,7 +19,7 @@ from pathlib import Path
 from .compare import read_truth
 from .errors import UsageError
 from .hookspecs import RecognizeOptions
-from .images import read_pages
+from .images import PageError, read_pages
 from .metrics import TextOptions, error_rate, score
 from .pipeline import DEFAULT_PIPELINE, NAMED_PIPELINES
 from .plugins import Host
@@ -103,6 +103,8 @@ def _evaluate(
     confidences = []
     has_truth = True
     for page in read_pages(path):
+        if isinstance(page, PageError):  # files were checked before the search; a page gone bad
+            continue
         result = host.recognize(pipeline.run(page.image, page.dpi), page.dpi, options)
         confidences.append(-1.0 if result.confidence is None else result.confidence)
         truth = read_truth(page)
