@@ -7,6 +7,7 @@ the user chains any of them, in any order, with parameters.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
@@ -57,7 +58,9 @@ class Param:
         """Turn a value written by the user (a string, or a TOML value) into this parameter's type."""
         try:
             converted = self._coerce(value)
-        except (TypeError, ValueError):
+            if isinstance(converted, float) and not math.isfinite(converted):
+                raise ValueError(converted)
+        except (TypeError, ValueError, OverflowError):
             raise UsageError(f"parameter {self.name} expects {self.describe()}, got {value!r}") from None
         if self.choices and converted not in self.choices:
             choices = ", ".join(map(str, self.choices))
