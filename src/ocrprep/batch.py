@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from .errors import InputError, UsageError
 from .hookspecs import RecognizeOptions
-from .images import Page, PageError, display_path, read_pages
+from .images import PDF_DPI, Page, PageError, display_path, read_pages
 from .pipeline import Pipeline
 from .plugins import Host
 
@@ -72,11 +72,12 @@ class FileWork(Generic[T]):
     """Apply a page's work to every page of one file; failures become values, so they can travel."""
 
     work: Callable[[Page], T]
+    pdf_dpi: int = PDF_DPI
 
     def __call__(self, path: Path) -> list[T | Failure]:
         outcomes: list[T | Failure] = []
         try:
-            for page in read_pages(path):
+            for page in read_pages(path, self.pdf_dpi):
                 if isinstance(page, PageError):
                     outcomes.append(Failure(page.label, str(page)))
                     continue
@@ -96,6 +97,8 @@ class Executor:
     jobs: int = 1
     scheduler: str | None = None
     """Address of a running Dask scheduler, e.g. ``tcp://10.0.0.5:8786``; None runs locally."""
+    pdf_dpi: int = PDF_DPI
+    """Resolution PDF pages are rendered at."""
 
     def map(self, func: Callable[[Path], list[Any]], paths: list[Path]) -> Iterator[list[Any]]:
         """``func(path)`` for every path, yielded in input order as results arrive."""
@@ -146,7 +149,8 @@ def run_batch(
 
     Failures go to ``on_failure``; Ctrl-C ends the iteration early with KeyboardInterrupt.
     """
-    for outcomes in (executor or Executor()).map(FileWork(work), list(paths)):
+    executor = executor or Executor()
+    for outcomes in executor.map(FileWork(work, executor.pdf_dpi), list(paths)):
         for outcome in outcomes:
             if isinstance(outcome, Failure):
                 on_failure(outcome)

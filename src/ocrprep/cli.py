@@ -21,7 +21,7 @@ from .batch import Executor, Failure, FileWork, Settings, run_batch
 from .compare import CompareWork, default_inputs, run_compare
 from .errors import ExitCode, OcrprepError, UsageError
 from .hookspecs import RecognizeOptions
-from .images import IMAGE_SUFFIXES, atomic_file, expand_inputs
+from .images import IMAGE_SUFFIXES, PDF_DPI, atomic_file, expand_inputs, write_pdf
 from .metrics import TextOptions
 from .pipeline import DEFAULT_PIPELINE, NAMED_PIPELINES
 from .plugins import Host
@@ -144,6 +144,13 @@ def batch_options(func: F) -> F:
     """--jobs and --scheduler: where the batch runs; --follow-symlinks: what it reads."""
     func = jobs_option(func)
     func = click.option(
+        "--pdf-dpi",
+        type=click.IntRange(36, 1200),
+        default=PDF_DPI,
+        show_default=True,
+        help="Resolution to render PDF pages at.",
+    )(func)
+    func = click.option(
         "--follow-symlinks",
         is_flag=True,
         help="Also read links in input folders that point outside them.",
@@ -240,6 +247,7 @@ def clean(
     pipeline_file: Path | None,
     jobs: int,
     follow_symlinks: bool,
+    pdf_dpi: int,
     scheduler: str | None,
     plugins: tuple[str, ...],
     disabled: tuple[str, ...],
@@ -260,7 +268,7 @@ def clean(
     with _progress() as progress:
         task = progress.add_task("cleaning", total=len(files))
         for label, target in run_batch(
-            files, work, Executor(jobs, scheduler), report, lambda: progress.advance(task)
+            files, work, Executor(jobs, scheduler, pdf_dpi), report, lambda: progress.advance(task)
         ):
             written, skipped = written + (target is not None), skipped + (target is None)
             if verbose:
@@ -291,6 +299,12 @@ def _output_is_free(
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--clean", "do_clean", is_flag=True, help="Clean each image with the pipeline first.")
 @keep_better_option
+@click.option(
+    "--pdf",
+    "pdf_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the pages (cleaned ones with --clean) as one searchable PDF, by Tesseract.",
+)
 @pipeline_options
 @engine_options
 @batch_options
@@ -299,10 +313,12 @@ def ocr(
     inputs: tuple[Path, ...],
     do_clean: bool,
     keep_better: bool,
+    pdf_path: Path | None,
     pipeline_spec: str | None,
     pipeline_file: Path | None,
     jobs: int,
     follow_symlinks: bool,
+    pdf_dpi: int,
     scheduler: str | None,
     plugins: tuple[str, ...],
     disabled: tuple[str, ...],
@@ -314,13 +330,21 @@ def ocr(
     pipeline = settings.chain() if do_clean or keep_better else None
     several = len(inputs) > 1 or any(p.is_dir() for p in inputs)
     failures: list[Failure] = []
-    work = OcrWork(settings, do_clean, keep_better)
+    if pdf_path is not None and settings.options.engine != "tesseract":
+        raise UsageError("--pdf uses Tesseract's PDF renderer; it works with --engine tesseract only")
+    work = OcrWork(settings, do_clean, keep_better, pdf=pdf_path is not None)
+    pdf_pages = []
     done = 0
     batch = run_batch(
-        expand_inputs(inputs, follow_symlinks), work, Executor(jobs, scheduler), _failure_log(failures)
+        expand_inputs(inputs, follow_symlinks),
+        work,
+        Executor(jobs, scheduler, pdf_dpi),
+        _failure_log(failures),
     )
     for reading in batch:
         done += 1
+        if reading.pdf is not None:
+            pdf_pages.append(reading.pdf)
         if several:
             click.echo(f"==> {reading.label} <==")
         click.echo(reading.text)
@@ -330,6 +354,8 @@ def ocr(
                 f"dpi {reading.dpi or 'unknown'}, pipeline: {pipeline or 'none'}, kept: {reading.kept}]",
                 err=True,
             )
+    if pdf_path is not None and pdf_pages:
+        write_pdf(pdf_path, pdf_pages)
     if several or failures:
         click.echo(f"read {done} page(s), failed {len(failures)}", err=True)
     return _exit_code(len(failures))
@@ -377,6 +403,7 @@ def compare(
     pipeline_file: Path | None,
     jobs: int,
     follow_symlinks: bool,
+    pdf_dpi: int,
     scheduler: str | None,
     plugins: tuple[str, ...],
     disabled: tuple[str, ...],
@@ -396,7 +423,7 @@ def compare(
         report = run_compare(
             files,
             work,
-            executor=Executor(jobs, scheduler),
+            executor=Executor(jobs, scheduler, pdf_dpi),
             on_failure=_report_failure,
             on_file=lambda: progress.advance(task),
         )

@@ -17,10 +17,12 @@ from PIL import Image, ImageOps
 
 from .errors import InputError
 
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"})
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".pdf"})
+PDF_DPI = 300
+"""The resolution PDF pages are rendered at unless asked otherwise."""
 MAX_IMAGE_BYTES = 1 << 30
 """Files above this size are refused before they are read."""
-_EXPECTED = "expected a complete PNG, JPEG, TIFF, BMP or WebP file"
+_EXPECTED = "expected a complete PNG, JPEG, TIFF, BMP, WebP or PDF file"
 
 log = logging.getLogger(__name__)
 
@@ -88,15 +90,19 @@ class PageError(InputError):
         self.label = label
 
 
-def read_pages(path: Path) -> Iterator[Page | PageError]:
+def read_pages(path: Path, pdf_dpi: int = PDF_DPI) -> Iterator[Page | PageError]:
     """Every page of ``path``, upright (EXIF orientation applied), with its DPI when the file has one.
 
-    Raises InputError, with what to do, when the file cannot be opened as an image; a page that
-    cannot be decoded is yielded as a PageError in its place, and the next pages are still read.
+    A PDF's pages are rendered in gray at ``pdf_dpi``. Raises InputError, with what to do, when the
+    file cannot be opened; a page that cannot be decoded is yielded as a PageError in its place, and
+    the next pages are still read.
     """
     try:
         if path.stat().st_size > MAX_IMAGE_BYTES:
             raise InputError(f"file is larger than {MAX_IMAGE_BYTES >> 20} MiB; split or shrink it")
+        if path.suffix.lower() == ".pdf":
+            yield from _pdf_pages(path, pdf_dpi)
+            return
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(path)
@@ -121,6 +127,39 @@ def read_pages(path: Path) -> Iterator[Page | PageError]:
                 yield PageError(label, f"cannot read this page ({exc}); {_EXPECTED}")
                 continue
             yield Page(path, number, count, pixels, _dpi(img))
+
+
+def write_pdf(path: Path, pages: Iterable[bytes]) -> None:
+    """Join one-page PDFs, in order, into one PDF at ``path``, written atomically."""
+    import pypdfium2 as pdfium
+
+    joined = pdfium.PdfDocument.new()
+    for page in pages:
+        joined.import_pages(pdfium.PdfDocument(page))
+    with atomic_file(path) as handle:
+        joined.save(handle)
+
+
+def _pdf_pages(path: Path, dpi: int) -> Iterator[Page | PageError]:
+    """Render each page of a PDF with PDFium, as 8-bit gray at ``dpi``."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        raise InputError(f"cannot read as a PDF ({exc}); expected a complete, unencrypted PDF") from None
+    try:
+        count = len(document)
+        for number in range(1, count + 1):
+            try:
+                bitmap = document[number - 1].render(scale=dpi / 72, grayscale=True)
+                pixels = np.asarray(bitmap.to_pil().convert("L")).copy()
+            except pdfium.PdfiumError as exc:
+                yield PageError(f"{display_path(path)}[{number}]", f"cannot render this page ({exc})")
+                continue
+            yield Page(path, number, count, pixels, dpi)
+    finally:
+        document.close()
 
 
 def pil_to_array(img: Image.Image) -> np.ndarray:

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from .batch import Settings, more_confident
+from .builtin.tesseract import searchable_pdf
 from .errors import InputError
 from .images import Page, to_gray, write_image
 
@@ -57,6 +58,8 @@ class Reading:
     dpi: int | None
     kept: str
     """``cleaned``, or ``original`` when the page was not cleaned or read better uncleaned."""
+    pdf: bytes | None = None
+    """With ``OcrWork.pdf``: the page as a one-page searchable PDF."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ class OcrWork:
     settings: Settings
     clean: bool = False
     keep_better: bool = False
+    pdf: bool = False
+    """Also render the page it kept as a searchable PDF page with Tesseract."""
 
     def __call__(self, page: Page) -> Reading:
         host, options = self.settings.host(), self.settings.options
@@ -77,7 +82,9 @@ class OcrWork:
             uncleaned = host.recognize(original, page.dpi, options)
             if more_confident(uncleaned.confidence, result.confidence):
                 result, kept = uncleaned, "original"
-        return Reading(page.label, result.text, result.confidence, result.engine, page.dpi, kept)
+        image = original if kept == "original" or cleaned is None else cleaned
+        pdf = searchable_pdf(image, page.dpi, options) if self.pdf else None
+        return Reading(page.label, result.text, result.confidence, result.engine, page.dpi, kept, pdf)
 
 
 def _write(path: Path, image: np.ndarray, dpi: int | None) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -93,20 +93,18 @@ def words_to_recognition(data: Mapping[str, Sequence[Any]]) -> Recognition:
     return Recognition("\n".join(lines), mean, tuple(words), ENGINE)
 
 
-@hookimpl
-def recognize(image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> Recognition | None:
-    """Read ``image`` with Tesseract when the tesseract engine is selected."""
-    if options.engine != ENGINE:
-        return None
+def run_tesseract(call: Callable[..., Any], image: np.ndarray, dpi: int | None, options: RecognizeOptions,
+                  **extra: Any) -> Any:  # fmt: skip
+    """One pytesseract ``call`` on ``image`` with the options; its failures as this image's InputError."""
     check_tesseract(os.environ.get("TESSERACT_CMD", "tesseract"), options.lang)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
-        data = pytesseract.image_to_data(
+        return call(
             np.ascontiguousarray(image),
             lang=options.lang,
             config=tesseract_config(dpi, options),
-            output_type=pytesseract.Output.DICT,
             timeout=options.timeout,
+            **extra,
         )
     except pytesseract.TesseractError as exc:
         raise InputError(f"Tesseract failed (exit {exc.status}): {exc.message}") from None
@@ -114,4 +112,18 @@ def recognize(image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> 
         if "timeout" in str(exc).lower():
             raise InputError(f"Tesseract took longer than {options.timeout:g} s; raise --timeout") from None
         raise
+
+
+def searchable_pdf(image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> bytes:
+    """A one-page PDF of ``image`` with Tesseract's invisible text layer over it (its PDF renderer)."""
+    pdf: bytes = run_tesseract(pytesseract.image_to_pdf_or_hocr, image, dpi, options, extension="pdf")
+    return pdf
+
+
+@hookimpl
+def recognize(image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> Recognition | None:
+    """Read ``image`` with Tesseract when the tesseract engine is selected."""
+    if options.engine != ENGINE:
+        return None
+    data = run_tesseract(pytesseract.image_to_data, image, dpi, options, output_type=pytesseract.Output.DICT)
     return words_to_recognition(data)

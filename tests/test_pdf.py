@@ -1,0 +1,58 @@
+"""PDF input, page by page, and a searchable PDF out of Tesseract's renderer."""
+
+from __future__ import annotations
+
+import json
+
+import pypdfium2 as pdfium
+from PIL import Image
+
+from .conftest import render_text
+
+TEXTS = ("Invoice 4711", "Total 12.50", "Paid 2024-03-15")
+
+
+def _three_page_pdf(folder):
+    pages = [Image.fromarray(render_text(text, size=40)) for text in TEXTS]
+    pages[0].save(folder / "doc.pdf", save_all=True, append_images=pages[1:], resolution=300)
+    for number, text in enumerate(TEXTS, 1):
+        (folder / f"doc.{number}.gt.txt").write_text(text)
+    return folder / "doc.pdf"
+
+
+def test_compare_reads_every_pdf_page_with_its_own_truth(ocrprep_cli, tmp_path):
+    pdf = _three_page_pdf(tmp_path)
+    result = ocrprep_cli(
+        "compare", pdf, "--pipeline", "none", "--json", tmp_path / "r.json", "--pdf-dpi", "300"
+    )
+    assert result.returncode == 0, result.stderr
+    files = json.loads((tmp_path / "r.json").read_text())["files"]
+    assert [f["path"] for f in files] == [f"{pdf}[{n}]" for n in (1, 2, 3)]
+    assert [f["truth"] for f in files] == list(TEXTS)
+    assert all(f["before"]["cer"] == 0.0 for f in files)
+
+
+def test_ocr_writes_one_searchable_pdf_of_the_cleaned_pages(ocrprep_cli, tmp_path):
+    pdf = _three_page_pdf(tmp_path)
+    out = tmp_path / "searchable.pdf"
+    result = ocrprep_cli("ocr", pdf, "--clean", "--pipeline", "threshold(method=otsu)", "--pdf", out)
+    assert result.returncode == 0, result.stderr
+    document = pdfium.PdfDocument(out)
+    texts = [document[i].get_textpage().get_text_range().strip() for i in range(len(document))]
+    document.close()
+    assert texts == list(TEXTS)
+
+
+def test_pdf_output_needs_the_tesseract_engine(ocrprep_cli, tmp_path):
+    result = ocrprep_cli("ocr", _three_page_pdf(tmp_path), "--pdf", tmp_path / "x.pdf", "--engine", "other")
+    assert result.returncode == 2 and "--pdf uses Tesseract's PDF renderer" in result.stderr
+
+
+def test_a_broken_pdf_is_one_clear_error(ocrprep_cli, tmp_path):
+    (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.4 truncated")
+    result = ocrprep_cli("ocr", tmp_path / "bad.pdf")
+    assert (
+        result.returncode == 3
+        and "cannot read as a PDF" in result.stderr
+        and "Traceback" not in result.stderr
+    )
