@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng
 
-.PHONY: demo test lint tesseract
+.PHONY: demo test lint tesseract bench
 
 $(BIN)/ocrprep: pyproject.toml
 	python3 -m venv $(VENV)
@@ -35,3 +35,7 @@ lint: $(BIN)/ocrprep
 
 test: $(BIN)/ocrprep tesseract lint
 	$(BIN)/pytest
+
+# Speed and memory, as ratios measured in one run; figures are recorded in bench/README.md.
+bench: $(BIN)/ocrprep tesseract
+	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
