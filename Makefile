@@ -2,8 +2,9 @@
 VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint tesseract bench
+.PHONY: demo test lint tesseract browser bench
 
 $(BIN)/ocrprep: pyproject.toml
 	python3 -m venv $(VENV)
@@ -25,6 +26,21 @@ tesseract:
 		exit 1; \
 	fi
 
+# Installs Debian's chromium, which the HTML report's browser test drives with Playwright (Playwright's
+# own browser download is not used): as root, or with sudo.
+browser:
+	@if [ -x $(CHROMIUM) ]; then \
+		echo "chromium: $(CHROMIUM)"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "Chromium is missing ($(CHROMIUM)). Install it, then run make again:" >&2; \
+		echo "    sudo apt-get install chromium" >&2; \
+		exit 1; \
+	fi
+
 demo: $(BIN)/ocrprep tesseract
 	$(BIN)/ocrprep compare sample_scans --json compare.json
 
@@ -33,7 +49,7 @@ lint: $(BIN)/ocrprep
 	$(BIN)/ruff format --check src tests bench sample_scans
 	$(BIN)/mypy
 
-test: $(BIN)/ocrprep tesseract lint
+test: $(BIN)/ocrprep tesseract browser lint
 	$(BIN)/pytest
 
 # Speed and memory, as ratios measured in one run; figures are recorded in bench/README.md.
