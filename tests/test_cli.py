@@ -221,3 +221,11 @@ def test_a_stage_that_raises_names_file_stage_and_plugin_and_the_batch_goes_on(o
         for name in ("a.png", "b.png")
     ]
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_compare_writes_an_html_report_with_the_images(ocrprep_cli, batch, tmp_path):
+    html = tmp_path / "r.html"
+    result = ocrprep_cli("compare", batch / "a.png", batch / "b.png", "--html", html)
+    assert result.returncode == 0, result.stderr
+    page = html.read_text()
+    assert page.count("data:image/png;base64,") >= 6 and "a.png" in page and "b.png" in page

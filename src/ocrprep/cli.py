@@ -25,7 +25,7 @@ from .images import IMAGE_SUFFIXES, PDF_DPI, atomic_file, expand_inputs, write_p
 from .metrics import TextOptions
 from .pipeline import DEFAULT_PIPELINE, NAMED_PIPELINES
 from .plugins import Host
-from .report import to_csv, to_json
+from .report import page_images, render_html, to_csv, to_json
 from .tasks import CleanWork, OcrWork
 from .tune import BASELINES
 from .tune import tune as run_tune
@@ -367,6 +367,12 @@ def ocr(
     "--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help="Write the report as JSON."
 )
 @click.option(
+    "--html",
+    "html_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write a self-contained HTML report: images, overlays, aligned texts.",
+)
+@click.option(
     "--csv", "csv_path", type=click.Path(path_type=Path, dir_okay=False), help="Write one CSV row per file."
 )
 @click.option(
@@ -393,6 +399,7 @@ def ocr(
 def compare(
     inputs: tuple[Path, ...],
     json_path: Path | None,
+    html_path: Path | None,
     csv_path: Path | None,
     truth_dir: Path | None,
     ignore_case: bool,
@@ -416,7 +423,9 @@ def compare(
     multi-page TIFF uses <stem>.<page>.gt.txt. Ctrl-C stops and reports what was done so far.
     """
     settings = Settings(plugins, disabled, pipeline_spec, pipeline_file, _options(**engine))
-    work = CompareWork(settings, TextOptions(ignore_case, normalize_punctuation), truth_dir, keep_better)
+    render = page_images if html_path is not None else None
+    text_options = TextOptions(ignore_case, normalize_punctuation)
+    work = CompareWork(settings, text_options, truth_dir, keep_better, render)
     files = expand_inputs(default_inputs(inputs), follow_symlinks)
     with _progress() as progress:
         task = progress.add_task("comparing", total=len(files))
@@ -432,8 +441,14 @@ def compare(
     _console(longest + 80).print(_table(data))
     for line in _summary_lines(data["summary"]):
         click.echo(line)
-    for path, text in ((json_path, to_json(data)), (csv_path, to_csv(data))):
+    renderers: dict[Path | None, Callable[[dict[str, Any]], str]] = {
+        json_path: to_json,
+        csv_path: to_csv,
+        html_path: lambda data: render_html(data, report.images),
+    }
+    for path, render_output in renderers.items():
         if path is not None:
+            text = render_output(data)
             with atomic_file(path) as handle:
                 handle.write(text.encode("utf-8"))
     if report.interrupted:
