@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -88,3 +90,14 @@ def test_folders_expand_to_their_images_in_order(tmp_path):
     for name in ("b.png", "a.TIF", "notes.txt", "c.gt.txt"):
         (tmp_path / name).write_bytes(b"")
     assert [p.name for p in expand_inputs([tmp_path])] == ["a.TIF", "b.png"]
+
+
+def test_outputs_get_the_usual_permissions_not_private_temporary_ones(tmp_path):
+    write_image(tmp_path / "a.png", np.zeros((2, 2), np.uint8), None)
+    assert (tmp_path / "a.png").stat().st_mode & 0o777 == 0o666 & ~_current_umask()
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
