@@ -45,8 +45,8 @@ demo: $(BIN)/ocrprep tesseract
 	$(BIN)/ocrprep compare sample_scans --json compare.json
 
 lint: $(BIN)/ocrprep
-	$(BIN)/ruff check src tests bench sample_scans
-	$(BIN)/ruff format --check src tests bench sample_scans
+	$(BIN)/ruff check src tests bench sample_scans plugins
+	$(BIN)/ruff format --check src tests bench sample_scans plugins
 	$(BIN)/mypy
 
 test: $(BIN)/ocrprep tesseract browser lint

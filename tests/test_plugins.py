@@ -94,3 +94,9 @@ def test_every_hook_is_documented_and_exercised_by_a_test():
         doc = getattr(hookspecs, name).__doc__ or ""
         assert "Called" in doc and "Return" in doc and "None" in doc, name
         assert f"def {name}(" in tests, f"no test plugin implements {name}"
+
+
+def test_a_plugin_given_twice_is_registered_once(monkeypatch):
+    monkeypatch.syspath_prepend(str(PLUGINS))
+    host = Host(["extra_plugin", "extra_plugin"])
+    assert [info.name for info in host.plugin_infos()].count("extra_plugin") == 1

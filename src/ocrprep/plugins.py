@@ -61,7 +61,7 @@ def get_plugin_manager(plugins: Iterable[str] = (), disabled: Iterable[str] = ()
         pm.register(plugin, name=entry_point.name)
     for spec in plugins:
         module = load_plugin_module(spec)
-        if not pm.is_blocked(module.__name__):
+        if not (pm.is_blocked(module.__name__) or pm.is_registered(module)):  # already installed: once
             pm.register(module, name=module.__name__)
     try:
         pm.check_pending()
