@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
+from skimage import data
+from skimage.morphology import disk
 
-from ocrprep.builtin.despeckle import grayscale, opening, remove_specks, threshold
+from ocrprep.builtin.despeckle import (
+    STAGES,
+    Size,
+    classify_specks,
+    grayscale,
+    invert,
+    join_dots,
+    normalize_background,
+    opening,
+    remove_specks,
+    threshold,
+)
+from ocrprep.errors import UsageError
+from ocrprep.measure import measure_scan
+from ocrprep.pipeline import parse_pipeline
+from ocrprep.plugins import Host
+
+from .conftest import render_text
+from .test_measure import dot_matrix
 
 W, B = 255, 0
+STAGE = {stage.name: stage for stage in STAGES}
 
 
 def frozen(array: np.ndarray) -> np.ndarray:
@@ -88,3 +110,240 @@ def test_grayscale_of_gray_returns_a_new_array():
     image = frozen([[1, 2]])
     result = grayscale(image)
     assert result is not image and result.flags.writeable
+
+
+# --- sizes relative to the text ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "unit", "pixels_at_144"),
+    [("auto", "auto", 7.0), ("3", "px", 3.0), ("3px", "px", 3.0), (" 2.5 ", "px", 2.5), ("0.5pt", "pt", 1.0)],
+)
+def test_sizes_are_written_as_auto_pixels_or_points(written, unit, pixels_at_144):
+    size = Size(written)
+    assert size.unit == unit
+    assert size.pixels(dpi=144, auto=7.0) == pixels_at_144
+
+
+def test_points_assume_300_dpi_when_the_file_does_not_say():
+    assert Size("0.5pt").pixels(dpi=None, auto=0) == pytest.approx(0.5 * 300 / 72)
+
+
+def test_a_size_in_pixels_is_its_number_and_prints_back_as_written():
+    assert Size(3) == 3 == Size("3px") and Size("auto") != 0 and Size("1pt") != 1
+    assert [str(Size(v)) for v in ("3px", 2.5, "auto", "0.5pt")] == ["3", "2.5", "auto", "0.5pt"]
+
+
+@pytest.mark.parametrize("bad", ["big", "-3", "3mm", "nan", "inf", "", True, None, float("inf")])
+def test_bad_sizes_are_usage_errors_that_list_the_accepted_forms(bad):
+    param = next(p for p in STAGE["opening"].params if p.name == "radius")
+    with pytest.raises(UsageError, match=r"parameter radius expects .*3px.*0\.5pt.*auto"):
+        param.convert(bad)
+
+
+def test_the_classic_sizes_work_exactly_as_before():
+    rng = np.random.default_rng(0)
+    image = np.where(rng.random((60, 80)) < 0.3, B, W).astype(np.uint8)
+    image[20:40, 20:60] = B
+    old_opening = cv2.morphologyEx(image, cv2.MORPH_CLOSE, disk(1).astype(np.uint8))
+    assert np.array_equal(opening(frozen(image), radius=Size("1")), old_opening)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats((image < 128).astype(np.uint8), connectivity=8)
+    small = stats[:, cv2.CC_STAT_AREA] < 100
+    small[0] = False
+    old_specks = image.copy()
+    old_specks[small[labels]] = W
+    assert np.array_equal(remove_specks(frozen(image), min_size=Size("100px")), old_specks)
+
+
+def test_sizes_in_points_follow_the_image_resolution():
+    image = np.full((20, 40), W, np.uint8)
+    image[5:8, 5:8] = B  # 9 px
+    image[5:10, 20:25] = B  # 25 px
+    at_72 = remove_specks(frozen(image), min_size="4pt", dpi=72)  # a 4 px square: 16 px
+    at_144 = remove_specks(frozen(image), min_size="4pt", dpi=144)  # an 8 px square: 64 px
+    assert (at_72[5:8, 5:8] == W).all() and (at_72[5:10, 20:25] == B).all()
+    assert (at_144 == W).all()
+
+
+# --- auto keeps the text ------------------------------------------------------------------------
+
+
+def speckled(image: np.ndarray, count: int, side: int = 1, seed: int = 1, clear: int = 6) -> np.ndarray:
+    """``image`` with ``count`` black square specks of ``side`` px, ``clear`` px or more from its ink."""
+    rng = np.random.default_rng(seed)
+    taken = cv2.dilate((image < 128).astype(np.uint8), np.ones((2 * clear + 1, 2 * clear + 1), np.uint8)) > 0
+    noisy = image.copy()
+    for _ in range(count):
+        for _ in range(50):
+            y, x = int(rng.integers(0, image.shape[0] - side)), int(rng.integers(0, image.shape[1] - side))
+            if not taken[y : y + side, x : x + side].any():
+                noisy[y : y + side, x : x + side] = B
+                taken[max(0, y - clear) : y + side + clear, max(0, x - clear) : x + side + clear] = True
+                break
+    return noisy
+
+
+def glyphs_survive(text: np.ndarray, cleaned: np.ndarray) -> bool:
+    """Every glyph of ``text`` keeps at least 90% of its pixels in ``cleaned``."""
+    count, labels = cv2.connectedComponents((text < 128).astype(np.uint8), connectivity=8)
+    kept = np.bincount(labels[cleaned < 128], minlength=count)
+    total = np.bincount(labels.ravel(), minlength=count)
+    return bool((kept[1:] >= 0.9 * total[1:]).all())
+
+
+@pytest.mark.parametrize("size", [10, 14, 20, 32, 60, 124])
+def test_auto_never_erases_the_strokes_of_the_text(size):
+    text = threshold(render_text("Hamburgefonts il,.:;ij 1,234.56", size, margin=2 * size), method="otsu")
+    for noisy in (text, speckled(text, 400, clear=max(2, size // 12))):
+        cleaned = remove_specks(opening(frozen(noisy), radius="auto"), min_size="auto")
+        assert glyphs_survive(text, cleaned), "no glyph loses more than its corners"
+        assert ((cleaned == B) <= (noisy == B)).all(), "auto only removes ink"
+
+
+@pytest.mark.parametrize("size", [32, 60, 124])
+def test_auto_removes_specks_smaller_than_a_dab_of_the_pen_away_from_the_text(size):
+    text = threshold(render_text("Order 42 ships on 15 May.", size, margin=3 * size), method="otsu")
+    noisy = speckled(text, 300, side=1 if size < 100 else 3)
+    cleaned = remove_specks(opening(frozen(noisy), radius="auto"), min_size="auto")
+    far = cv2.dilate((text == B).astype(np.uint8), np.ones((3 * size + 1, 3 * size + 1), np.uint8)) == 0
+    assert (noisy[far] == B).sum() > 50
+    assert (cleaned[far] == W).all()
+    assert glyphs_survive(text, cleaned)
+
+
+def test_on_a_clean_scan_auto_changes_nothing():
+    text = threshold(render_text("Order 42 ships on 15 May, at 10:30.", 32), method="otsu")
+    assert np.array_equal(opening(frozen(text), radius="auto"), text)
+    assert np.array_equal(remove_specks(frozen(text), min_size="auto"), text)
+
+
+def period_and_copies(line: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``line`` with three copies of its smallest mark (the period) far from the text.
+
+    Returns the image, the period's mask and the copies' mask.
+    """
+    _, labels, stats, _ = cv2.connectedComponentsWithStats((line < 128).astype(np.uint8), connectivity=8)
+    period = int(np.argmin(stats[1:, cv2.CC_STAT_AREA])) + 1
+    x, y, w, h = stats[period, :4]
+    dot = labels[y : y + h, x : x + w] == period
+    image, copies = line.copy(), np.zeros(line.shape, bool)
+    for top, left in [(5, 5), (5, line.shape[1] // 2), (line.shape[0] - h - 5, 30)]:
+        copies[top : top + h, left : left + w] = dot
+    image[copies] = B
+    return image, labels == period, copies
+
+
+def test_decimal_points_and_commas_stay_while_the_same_marks_in_the_dust_away_from_the_text_go():
+    line = threshold(render_text("1,234.56", 60, margin=80), method="otsu")
+    image, period, copies = period_and_copies(line)
+    dusty = speckled(image, 150, clear=4)  # one-pixel dust: the scan is speckled
+    dust = (dusty == B) & (image == W)
+    removed, kept = classify_specks(frozen(dusty), "auto")
+    cleaned = remove_specks(frozen(dusty), min_size="auto")
+    assert np.array_equal(cleaned == B, line == B), "every mark of the amount stays, nothing else"
+    assert kept[period].all() and removed[copies].all() and removed[dust].all()
+    classic = remove_specks(frozen(dusty), min_size=100)
+    assert (classic[period] == W).all(), "the fixed 100 px limit loses the point"
+
+
+def test_on_a_clean_scan_a_lone_mark_of_the_pen_is_kept_but_dust_goes():
+    line = threshold(render_text("TOTAL : 12.50", 60, margin=80), method="otsu")
+    image, period, copies = period_and_copies(line)
+    image[3, 3] = image[3, 200] = B  # two one-pixel specks
+    cleaned = remove_specks(frozen(image), min_size="auto")
+    assert (cleaned[period | copies] == B).all(), "a bullet or a colon far from a word may be text"
+    assert cleaned[3, 3] == cleaned[3, 200] == W
+
+
+def test_keep_punctuation_can_be_asked_for_with_a_fixed_size():
+    line = threshold(render_text("3.5", 60), method="otsu")
+    kept = remove_specks(frozen(line), min_size=400, keep_punctuation="true")
+    dropped = remove_specks(frozen(line), min_size=400, keep_punctuation="false")
+    assert np.array_equal(kept, line)
+    assert (dropped != line).sum() > 0
+
+
+def test_blank_and_noise_only_images_are_left_alone_by_auto():
+    noise = np.where(np.random.default_rng(2).random((50, 50)) < 0.05, B, W).astype(np.uint8)
+    for image in (np.full((30, 30), W, np.uint8), np.zeros((30, 30), np.uint8), noise):
+        for stage in (opening, remove_specks):
+            size = {"radius": "auto"} if stage is opening else {"min_size": "auto"}
+            assert np.array_equal(stage(frozen(image), **size), image)
+
+
+# --- dot-matrix print ---------------------------------------------------------------------------
+
+
+def test_dot_matrix_text_keeps_its_dots_and_join_dots_makes_strokes_of_them():
+    image = dot_matrix("TOTAL 12.50", pitch=6, dot=4)
+    dots = cv2.connectedComponents((image < 128).astype(np.uint8))[0] - 1
+    assert np.array_equal(remove_specks(frozen(image), min_size="auto"), image)
+    assert np.array_equal(opening(frozen(image), radius="auto"), image)
+    joined = join_dots(frozen(image), pitch="auto")
+    pieces = cv2.connectedComponents((joined < 128).astype(np.uint8))[0] - 1
+    assert (joined[image < 128] < 128).all(), "joining only adds ink"
+    assert dots > 100 and pieces <= 12, "about one piece a glyph"
+
+
+def test_join_dots_leaves_ordinary_text_alone():
+    text = render_text("Thank you, come again", 40)
+    assert np.array_equal(join_dots(frozen(text)), text)
+
+
+# --- adaptive thresholds, background, polarity --------------------------------------------------
+
+
+def test_normalize_background_evens_out_a_shadow_and_keeps_the_text():
+    page = data.page()  # a photographed page, dark on the left
+    flat = normalize_background(frozen(page))
+    strip = page.shape[1] // 8
+
+    def paper(image, columns):
+        return float(np.percentile(image[:, columns], 90))
+
+    left, right = slice(0, strip), slice(-strip, None)
+    assert paper(page, right) - paper(page, left) > 80
+    assert abs(paper(flat, right) - paper(flat, left)) < 15
+    binary = threshold(flat, method="otsu")
+    measured = measure_scan(binary)
+    assert measured.char_height is not None and 8 <= measured.char_height <= 16
+    assert (binary[:, left] == B).mean() < 0.25, "no black shadow left after thresholding"
+
+
+def test_normalize_background_of_even_paper_changes_little():
+    text = render_text("Budget: 5,200 dollars.", 40)
+    gray = np.clip(text.astype(int) * 0.9 + 10, 0, 255).astype(np.uint8)  # paper 239, ink 10
+    flat = normalize_background(frozen(gray))
+    assert (flat[text == W] >= 250).all() and (flat[text == B] <= 20).all()
+
+
+def test_sauvola_window_auto_follows_the_text_size():
+    image = data.page()
+    result = threshold(frozen(image), method="sauvola", window="auto")
+    assert set(np.unique(result)) <= {B, W}
+    assert (result[:, :40] == B).mean() < 0.2
+
+
+@pytest.mark.parametrize("mode", ["auto", "true"])
+def test_light_text_on_dark_is_inverted(mode):
+    text = render_text("Paid 3 of 12", 40)
+    assert np.array_equal(invert(frozen(255 - text), mode=mode), text)
+
+
+def test_dark_text_is_not_inverted_unless_asked():
+    text = render_text("Paid 3 of 12", 40)
+    assert np.array_equal(invert(frozen(text)), text)
+    assert np.array_equal(invert(frozen(text), mode="false"), text)
+    assert np.array_equal(invert(frozen(255 - text), mode="false"), 255 - text)
+
+
+def test_the_auto_pipeline_cleans_a_speckled_amount_and_keeps_its_punctuation():
+    line = render_text("98,400.00", 60, margin=40)
+    gray = np.clip(line.astype(int) * 0.85 + 20, 0, 255).astype(np.uint8)
+    noisy = speckled(gray, 150, side=2, clear=4)
+    pipeline = parse_pipeline("auto", Host().stages)
+    cleaned = pipeline.run(noisy, dpi=300)
+    assert cleaned.shape == noisy.shape and cleaned.dtype == np.uint8
+    near_text = cv2.dilate((line < 128).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    assert not (cleaned < 128)[~near_text].any(), "no speck is left"
+    assert glyphs_survive(line, cleaned), "the digits, the comma and the point are all there"

@@ -25,6 +25,8 @@ StageFunction = Callable[..., np.ndarray]
 NAMED_PIPELINES: dict[str, str] = {
     "classic": "grayscale | threshold(160) | opening(radius=1) | remove-specks(min_size=100)",
     "none": "grayscale",
+    "auto": "grayscale | invert(auto) | normalize-background(auto) | join-dots(auto) | opening(radius=auto)"
+    " | remove-specks(min_size=auto)",
 }
 """Pipelines the user can ask for by name with ``--pipeline NAME``."""
 

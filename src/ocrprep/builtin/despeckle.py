@@ -1,14 +1,23 @@
-"""The built-in cleanup stages: grayscale, threshold, opening, remove-specks.
+"""The built-in cleanup stages: grayscale, invert, normalize-background, threshold, join-dots, opening,
+remove-specks.
 
 Every stage is a pure function over a 2-D ``uint8`` image where 0 is ink and 255 is paper: it never
-changes its input and returns a new image of the same shape. Stages that look for ink (``opening``,
-``remove-specks``) count every pixel darker than mid-gray (below 128) as ink, so they belong after a
-``threshold``.
+changes its input and returns a new image of the same shape. Stages that look for ink (``join-dots``,
+``opening``, ``remove-specks``) count every pixel darker than mid-gray (below 128) as ink, so they
+belong after a ``threshold``; with an ``auto`` size they split ink from paper at Otsu's level
+instead (the same on a thresholded image), so they also work on gray images.
+
+Sizes are :class:`Size` values: pixels (``3`` or ``3px``), points at the image's resolution
+(``0.5pt``; 300 DPI is assumed when the file does not say), or ``auto``: derived from the text's
+stroke width and character height as :func:`ocrprep.measure.measure_scan` finds them in the image.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
+from typing import TypeAlias
 
 import cv2
 import numpy as np
@@ -17,10 +26,112 @@ from skimage.morphology import disk
 
 from ..hookspecs import hookimpl
 from ..images import to_gray
+from ..measure import (
+    HEAVILY_SPECKLED,
+    PEN_DAB,
+    SOLID,
+    SPECKLED,
+    Components,
+    components,
+    glyph_like,
+    ink_components,
+    ink_mask,
+    is_inverted,
+    join_gaps,
+    measure_ink,
+    measure_scan,
+)
 from ..pipeline import Param, Stage
 
 INK_BELOW = 128
 """Pixels darker than this are ink for the stages that look for ink."""
+THINNEST = 0.7
+"""The thinnest strokes of a font (crossbars, joins) are this share of its stems or more."""
+DEFAULT_DPI = 300
+"""The resolution assumed for sizes in points when the image file does not state one."""
+POINTS_PER_INCH = 72
+
+SizeSpec: TypeAlias = "Size | float | str"
+"""What stage functions accept as a size: a Size, a number of pixels, or text such as ``"0.5pt"``."""
+
+_SIZE = re.compile(r"(?P<value>\d+(?:\.\d*)?|\.\d+)\s*(?P<unit>px|pt)?")
+
+
+class Size:
+    """A length written as ``auto``, pixels (``3``, ``3px``, ``2.5``) or points (``0.5pt``).
+
+    Points are converted at the image's DPI (``DEFAULT_DPI`` when unknown); ``auto`` is decided by
+    each stage from the measured text. A size in pixels equals the plain number: ``Size("3px") == 3``.
+
+    >>> Size("0.5pt").pixels(dpi=144, auto=0)
+    1.0
+    >>> Size("auto").pixels(dpi=None, auto=4.0)
+    4.0
+    """
+
+    FORMS = "auto, pixels (3 or 3px) or points at the image's DPI (0.5pt)"
+    __slots__ = ("unit", "value")
+    unit: str
+    """``px``, ``pt`` or ``auto``."""
+    value: float
+    """The number written (0 for ``auto``)."""
+
+    def __init__(self, spec: object) -> None:
+        if isinstance(spec, Size):
+            value, unit = spec.value, spec.unit
+        elif isinstance(spec, int | float) and not isinstance(spec, bool):
+            value, unit = float(spec), "px"
+        elif isinstance(spec, str):
+            text = spec.strip().strip("'\"").strip().lower()
+            match = _SIZE.fullmatch(text)
+            if text == "auto":
+                value, unit = 0.0, "auto"
+            elif match is None:
+                raise ValueError(f"expected {self.FORMS}, got {spec!r}")
+            else:
+                value, unit = float(match["value"]), match["unit"] or "px"
+        else:
+            raise TypeError(f"expected {self.FORMS}, got {spec!r}")
+        if not (math.isfinite(value) and value >= 0):
+            raise ValueError(f"a size must be a finite number >= 0, got {spec!r}")
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "unit", unit)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Size is immutable")
+
+    @property
+    def is_auto(self) -> bool:
+        return self.unit == "auto"
+
+    def pixels(self, dpi: int | None, auto: float) -> float:
+        """The size in pixels at ``dpi`` (None: ``DEFAULT_DPI``); ``auto`` stands for ``auto``."""
+        if self.unit == "auto":
+            return auto
+        if self.unit == "pt":
+            return self.value * (dpi or DEFAULT_DPI) / POINTS_PER_INCH
+        return self.value
+
+    def __str__(self) -> str:
+        if self.unit == "auto":
+            return "auto"
+        return f"{self.value:g}" + ("pt" if self.unit == "pt" else "")
+
+    def __repr__(self) -> str:
+        """As a pipeline file writes it: a bare number of pixels, or a quoted ``"auto"`` / ``"0.5pt"``."""
+        if self.unit == "px":
+            return str(int(self.value)) if self.value.is_integer() else repr(self.value)
+        return repr(str(self))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Size):
+            return (self.unit, self.value) == (other.unit, other.value)
+        if isinstance(other, int | float) and not isinstance(other, bool):
+            return self.unit == "px" and self.value == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.value) if self.unit == "px" else hash((self.unit, self.value))
 
 
 def grayscale(image: np.ndarray) -> np.ndarray:
@@ -29,55 +140,310 @@ def grayscale(image: np.ndarray) -> np.ndarray:
     return gray.copy() if gray is image else gray
 
 
+def invert(image: np.ndarray, mode: str = "auto") -> np.ndarray:
+    """Make light text on a dark background dark on light.
+
+    ``auto`` inverts only when :func:`ocrprep.measure.is_inverted` finds light text on a dark
+    background; ``true`` always inverts, ``false`` never does.
+    """
+    if mode == "true" or (mode == "auto" and is_inverted(image)):
+        return 255 - image
+    return image.copy()
+
+
+def normalize_background(image: np.ndarray, size: SizeSpec = "auto", dpi: int | None = None) -> np.ndarray:
+    """Even out uneven lighting (shadows, yellowed or gray paper): divide by the paper's brightness.
+
+    The paper's brightness is estimated everywhere by a morphological closing (a local maximum
+    followed by a local minimum) with a disk of ``size`` pixels, which wipes out dark strokes
+    narrower than the disk. ``auto``: twice the measured character height, so whole glyphs vanish
+    from the estimate. Paper becomes white and ink keeps its contrast to the paper around it. Dark
+    text on light paper is expected; put ``invert`` first for light text. An image without
+    measurable text (with ``auto``) is returned unchanged.
+    """
+    if image.size == 0 or image.min() == image.max():
+        return image.copy()
+    size = Size(size)
+    height = _rough_char_height(image) if size.is_auto else None
+    if size.is_auto and height is None:
+        return image.copy()
+    diameter = round(size.pixels(dpi, 2 * (height or 0.0)))
+    if diameter < 3:
+        return image.copy()
+    paper = np.maximum(_paper_brightness(image, diameter), 1)
+    result: np.ndarray = cv2.divide(image, paper, scale=255)
+    return result
+
+
+def _rough_char_height(image: np.ndarray) -> float | None:
+    """The measured character height, px; images of over 4 megapixels are measured at half size.
+
+    Sizing a window to the text needs no pixel precision, and half size is four times faster.
+    """
+    if image.size <= 4_000_000:
+        return measure_scan(image).char_height
+    half = cv2.resize(image, (image.shape[1] // 2, image.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    height = measure_scan(half).char_height
+    return None if height is None else 2 * height
+
+
+def _paper_brightness(image: np.ndarray, diameter: int) -> np.ndarray:
+    """Closing with a ``diameter``-pixel disk, then smoothed; computed on a reduced image for speed."""
+    height, width = image.shape
+    step = max(1, min(diameter // 8, height // 4, width // 4))
+    small = image
+    if step > 1:
+        small = cv2.resize(
+            image, (max(1, width // step), max(1, height // step)), interpolation=cv2.INTER_AREA
+        )
+    side = max(3, round(diameter / step) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side, side))
+    closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel, borderType=cv2.BORDER_REPLICATE)
+    closed = cv2.blur(closed, (side, side), borderType=cv2.BORDER_REPLICATE)
+    if step > 1:
+        closed = cv2.resize(closed, (width, height), interpolation=cv2.INTER_LINEAR)
+    return closed
+
+
 def threshold(
-    image: np.ndarray, value: int = 160, method: str = "fixed", window: int = 25, k: float = 0.2
+    image: np.ndarray,
+    value: int = 160,
+    method: str = "fixed",
+    window: SizeSpec = 25,
+    k: float = 0.2,
+    dpi: int | None = None,
 ) -> np.ndarray:
     """Make every pixel exactly ink (0) or paper (255).
 
     ``fixed``: pixels at or below ``value`` become ink, brighter ones paper (so no pixel stays gray,
     not even one equal to ``value``). ``otsu``: one global level chosen from the histogram.
     ``sauvola``: a local level from the mean and spread in a ``window``-pixel square (made odd),
-    ``k`` weighting the spread. A uniform image is mapped by ``value`` whatever the method.
+    ``k`` weighting the spread; ``window=auto`` is three character heights, so each window holds
+    paper around the glyphs. A uniform image is mapped by ``value`` whatever the method.
     """
     if method == "fixed" or image.min() == image.max():
         level: np.ndarray | float = value
     elif method == "otsu":
         level, _ = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     else:
-        level = threshold_sauvola(image, window_size=window | 1, k=k)
+        size = Size(window)
+        auto = 25.0
+        if size.is_auto:
+            measure = measure_scan(image, dpi)
+            auto = 3 * measure.char_height if measure.char_height else auto
+        side = max(3, round(size.pixels(dpi, auto)) | 1)
+        level = threshold_sauvola(image, window_size=side, k=k)
     return np.where(image <= level, 0, 255).astype(np.uint8)
 
 
-def opening(image: np.ndarray, radius: int = 1) -> np.ndarray:
+def join_dots(image: np.ndarray, pitch: SizeSpec = "auto", dpi: int | None = None) -> np.ndarray:
+    """Join the dots of dot-matrix print into solid strokes, which Tesseract reads far better.
+
+    A morphological closing of the ink just wide enough to bridge neighbouring dots ``pitch``
+    pixels apart (centre to centre), diagonal ones included, and no wider (see
+    :func:`ocrprep.measure.join_gaps`). ``auto``: the pitch measured when the image is dot-matrix
+    print; otherwise the image is returned unchanged. Only adds ink, between dots.
+    """
+    size = Size(pitch)
+    ink = ink_mask(image) if size.is_auto else image < INK_BELOW
+    measure = measure_ink(ink, dpi)
+    spacing = size.pixels(dpi, measure.dot_pitch or 0.0)
+    result = image.copy()
+    if spacing >= 2:
+        dot = measure.stroke_width if measure.dot_matrix and measure.stroke_width else spacing / 2
+        result[join_gaps(ink, spacing, dot) & ~ink] = 0
+    return result
+
+
+def opening(image: np.ndarray, radius: SizeSpec = 1, dpi: int | None = None) -> np.ndarray:
     """Morphological opening of the dark ink with a disk of ``radius`` pixels.
 
     Removes ink thinner than ``2 * radius + 1`` pixels (specks, hairlines), so the radius must stay
-    below half the stroke width of the text. ``radius`` 0 returns a copy.
+    below half the stroke width of the text. ``auto`` is a quarter of the measured stem width
+    (:attr:`~ocrprep.measure.ScanMeasure.stem_width`), rounded: it removes ink less than about half
+    as thick as the stems. It is never so large that the thinnest strokes of a font, ``THINNEST``
+    of the stems (crossbars, joins), would go. It is 0 when the scan is not heavily speckled (fewer
+    specks than glyphs: the opening reshapes the glyphs too) or has no measurable text, and then
+    the image is returned unchanged. ``radius`` 0 returns a copy.
     """
-    if radius == 0:
+    size = Size(radius)
+    auto = 0.0
+    if size.is_auto:
+        measure = measure_ink(ink_mask(image), dpi)
+        if measure.stem_width is not None and measure.speck_ratio >= HEAVILY_SPECKLED:
+            width = measure.stem_width
+            auto = min(math.floor(width / 4 + 0.5), (THINNEST * width - 1) // 2)
+    pixels = math.floor(size.pixels(dpi, auto))
+    if pixels == 0:
         return image.copy()
-    kernel = disk(radius).astype(np.uint8)
+    kernel = disk(pixels).astype(np.uint8)
     # Opening the dark ink is closing the bright paper.
     return cv2.morphologyEx(image, cv2.MORPH_CLOSE, kernel)
 
 
-def remove_specks(image: np.ndarray, min_size: int = 100, connectivity: int = 8) -> np.ndarray:
+def remove_specks(
+    image: np.ndarray,
+    min_size: SizeSpec = 100,
+    connectivity: int = 8,
+    keep_punctuation: str = "auto",
+    dpi: int | None = None,
+) -> np.ndarray:
     """Paint white every connected ink component of fewer than ``min_size`` pixels.
 
     The limit is exclusive: a component of exactly ``min_size`` pixels is kept. Every component is
     judged, in one vectorised pass. ``connectivity`` 4 joins pixels sharing an edge, 8 also corners.
+    A size in points is the side of a square speck (``1pt`` at 300 DPI: fewer than 17 pixels).
+
+    ``min_size=auto`` is a quarter of a stroke as long as a character (stroke width x character
+    height / 4): smaller than any whole glyph but a dot or comma. With ``keep_punctuation`` (``auto``:
+    whenever ``min_size`` is ``auto``) small components that look like punctuation stay (see
+    :func:`classify_specks`), and dot-matrix print is judged by its joined glyphs, so its dots stay.
+    With ``auto`` the lighter rim of a removed speck on a gray image goes with it.
     """
-    ink = (image < INK_BELOW).astype(np.uint8)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=connectivity)
-    small = stats[:, cv2.CC_STAT_AREA] < min_size
-    small[0] = False  # label 0 is the paper
+    removed, _ = classify_specks(image, min_size, connectivity, keep_punctuation, dpi)
+    if Size(min_size).is_auto and removed.any():
+        # On a gray image a speck has a lighter anti-aliased rim that is not ink; it goes too.
+        rim = cv2.dilate(removed.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+        removed = removed | (rim & ~ink_mask(image))
     cleaned = image.copy()
-    cleaned[small[labels]] = 255
+    cleaned[removed] = 255
     return cleaned
 
 
+def classify_specks(
+    image: np.ndarray,
+    min_size: SizeSpec = "auto",
+    connectivity: int = 8,
+    keep_punctuation: str = "auto",
+    dpi: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which ink ``remove-specks`` removes, and which small ink it keeps because it looks like text.
+
+    Returns two boolean masks of the image's shape: ``removed`` (specks) and ``kept`` (components
+    under ``min_size`` kept as punctuation, i-dots, diacritics or dot-matrix dots).
+
+    Punctuation sits next to text (see :func:`_neighbour_pen`: decimal points, commas, hyphens,
+    colons, i-dots, accents) and is a dab of the text's pen: at least ``PEN_DAB`` pen widths squared
+    in area (a round dot one pen wide has 0.79) and half a pen wide. The pen is the thinnest
+    neighbouring glyph's thickness, at most the measured stroke width, less a pixel for the
+    uncertainty of binarisation. On a speckled scan (``speck_ratio`` of ``SPECKLED`` or more) dust
+    outnumbers punctuation, so a small component is kept only when it is both next to text and a
+    dab of the pen: the same speck away from the text goes. On a clean scan it is kept when it is
+    either: faint punctuation that prints smaller than the pen, and colons or bullets set apart
+    from the words, stay; only dust away from the text goes. With ``auto`` and no measurable text
+    (blank, solid or noise-only images) nothing is removed.
+    """
+    size = Size(min_size)
+    keep = keep_punctuation == "true" or (keep_punctuation == "auto" and size.is_auto)
+    ink = ink_mask(image) if size.is_auto else image < INK_BELOW
+    nothing = np.zeros(image.shape, bool)
+    measure = measure_ink(ink, dpi) if size.is_auto or keep else None
+    if measure is None or not measure.has_text:
+        if size.is_auto:
+            return nothing, nothing
+        return _small_components(ink, _area_limit(size, dpi, 0.0), connectivity), nothing
+    assert measure.stroke_width is not None and measure.char_height is not None
+    stroke, height = measure.stroke_width, measure.char_height
+    limit = _area_limit(size, dpi, stroke * height / 4)
+    if measure.dot_pitch:
+        judged = components(join_gaps(ink, measure.dot_pitch, stroke), connectivity)
+    else:
+        judged = ink_components(ink) if connectivity == 8 else components(ink, connectivity)
+    small = judged.area < limit
+    punctuation = np.zeros_like(small)
+    if keep:
+        neighbour = _neighbour_pen(judged, ink.shape, stroke, height)
+        pen = np.minimum(neighbour, stroke) - 1  # a binarised width is uncertain by a pixel
+        dab = (judged.area >= PEN_DAB * pen * pen) & (judged.thickness >= 0.5 * pen)
+        near = np.isfinite(neighbour)
+        # A speckled scan keeps only pen dabs beside the text; a clean one keeps either.
+        punctuation = small & ((near & dab) if measure.speck_ratio >= SPECKLED else (near | dab))
+    removed = np.concatenate(([False], small & ~punctuation))
+    kept = np.concatenate(([False], punctuation))
+    return ink & removed[judged.labels], ink & kept[judged.labels]
+
+
+def _area_limit(size: Size, dpi: int | None, auto: float) -> float:
+    """``min_size`` as an area in pixels; a size in points is the side of a square."""
+    pixels = size.pixels(dpi, auto)
+    return pixels * pixels if size.unit == "pt" else pixels
+
+
+def _small_components(ink: np.ndarray, limit: float, connectivity: int) -> np.ndarray:
+    """Ink pixels in components of fewer than ``limit`` pixels."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=connectivity)
+    small = stats[:, cv2.CC_STAT_AREA] < limit
+    small[0] = False  # label 0 is the paper
+    result: np.ndarray = small[labels]
+    return result
+
+
+def _neighbour_pen(parts: Components, shape: tuple[int, ...], stroke: float, height: float) -> np.ndarray:
+    """For each component: the pen width of the text next to it, where punctuation would sit (px).
+
+    Text glyphs are glyph-like components between 0.4 and 3 character heights tall; a glyph's pen
+    width is its thickness. The zone around their ink reaches one character height left and right,
+    half a height up (i-dots, accents, apostrophes) and 0.3 down (commas). A component whose centre
+    lies in that zone gets the thinnest pen among the glyphs there (so that a heading in bold does
+    not set the scale for the small print beside it); elsewhere infinity. One erosion of an image
+    of glyph thicknesses, then a look-up per centre.
+    """
+    glyph = (
+        glyph_like(parts, shape)
+        & (parts.thickness <= SOLID * stroke)
+        & (parts.height >= 0.4 * height)
+        & (parts.height <= 3 * height)
+    )
+    if not glyph.any():
+        return np.full(parts.count, np.inf)
+    far = 255  # stands for "no glyph"
+    pens = np.where(glyph, np.minimum(np.ceil(parts.thickness), far - 1), far)
+    pen_image = np.concatenate(([far], pens)).astype(np.uint8)[parts.labels]
+    reach, up, down = round(height), round(0.5 * height), round(0.3 * height)
+    kernel = np.ones((up + down + 1, 2 * reach + 1), np.uint8)
+    # dst(p) = min of src(p + (x - reach, y - down)) over the kernel: glyph ink from `down` rows above
+    # p (p below the glyph) to `up` rows below p (p above the glyph), `reach` columns either side.
+    zone = cv2.erode(pen_image, kernel, anchor=(reach, down), borderValue=far)
+    rows = np.clip(np.rint(parts.cy).astype(int), 0, shape[0] - 1)
+    cols = np.clip(np.rint(parts.cx).astype(int), 0, shape[1] - 1)
+    pen: np.ndarray = np.where(zone[rows, cols] == far, np.inf, zone[rows, cols].astype(np.float64))
+    return pen
+
+
+_SIZE_UNIT = "px: 3 or 3px; or points: 0.5pt; or auto"
+"""How sizes are written, shown in parameter descriptions and in usage errors."""
+
 STAGES = (
     Stage("grayscale", grayscale, "Convert any image (RGB, alpha, palette, 16-bit) to 8-bit gray."),
+    Stage(
+        "invert",
+        invert,
+        "Make light text on a dark background dark on light (auto: only when the scan is like that).",
+        (
+            Param(
+                "mode",
+                str,
+                "auto",
+                "auto: when light text on dark is detected",
+                choices=("auto", "true", "false"),
+            ),
+        ),
+    ),
+    Stage(
+        "normalize-background",
+        normalize_background,
+        "Even out uneven lighting: divide by the paper brightness around each pixel.",
+        (
+            Param(
+                "size",
+                Size,
+                "auto",
+                "diameter of the area the paper brightness is taken from; auto: 2 character heights",
+                _SIZE_UNIT,
+            ),
+        ),
+        needs_dpi=True,
+    ),
     Stage(
         "threshold",
         threshold,
@@ -99,9 +465,19 @@ STAGES = (
                 "how the level is chosen",
                 choices=("fixed", "otsu", "sauvola"),
             ),
-            Param("window", int, 25, "sauvola: side of the local window", "px", minimum=3),
+            Param(
+                "window", Size, 25, "sauvola: side of the local window; auto: 3 character heights", _SIZE_UNIT
+            ),
             Param("k", float, 0.2, "sauvola: weight of the local spread", minimum=0.0, maximum=1.0),
         ),
+        needs_dpi=True,
+    ),
+    Stage(
+        "join-dots",
+        join_dots,
+        "Join the dots of dot-matrix print into strokes (auto: only when the scan is dot-matrix).",
+        (Param("pitch", Size, "auto", "distance between neighbouring dots, centre to centre", _SIZE_UNIT),),
+        needs_dpi=True,
     ),
     Stage(
         "opening",
@@ -110,22 +486,36 @@ STAGES = (
         (
             Param(
                 "radius",
-                int,
+                Size,
                 1,
-                "disk radius; removes ink thinner than 2*radius+1",
-                "px",
-                minimum=0,
+                "disk radius; removes ink thinner than 2*radius+1; auto: ~stem width / 4 if speckled",
+                _SIZE_UNIT,
             ),
         ),
+        needs_dpi=True,
     ),
     Stage(
         "remove-specks",
         remove_specks,
         "Drop connected ink components of fewer than min_size pixels (exactly min_size is kept).",
         (
-            Param("min_size", int, 100, "smallest component kept", "px (area)", minimum=0),
+            Param(
+                "min_size",
+                Size,
+                100,
+                "smallest component kept (area); auto: stroke width x character height / 4",
+                "px of area: 100 or 100px; or points: 1pt, a square's side; or auto",
+            ),
             Param("connectivity", int, 8, "4: edge neighbours; 8: also corners", choices=(4, 8)),
+            Param(
+                "keep_punctuation",
+                str,
+                "auto",
+                "keep small components where punctuation sits; auto: with min_size=auto",
+                choices=("auto", "true", "false"),
+            ),
         ),
+        needs_dpi=True,
     ),
 )
 
