@@ -109,3 +109,8 @@ def test_keep_better_keeps_the_original_when_cleanup_hurts_confidence(tmp_path, 
     assert plain["after"]["cer"] > 0.5 and plain["kept"] == "cleaned"
     assert page["kept"] == "original" and page["after"] == page["before"] and page["after"]["cer"] == 0.0
     assert kept["summary"]["kept_original"] == 1
+
+
+def test_each_page_carries_the_measurement_of_its_scan(report):
+    scan = next(p["scan"] for p in report["files"] if p["path"].endswith("amount_01.png"))
+    assert scan["dpi"] == 300 and 60 < scan["char_height"] < 120 and scan["stroke_width"] > 3

@@ -332,7 +332,7 @@ def ocr(
     failures: list[Failure] = []
     if pdf_path is not None and settings.options.engine != "tesseract":
         raise UsageError("--pdf uses Tesseract's PDF renderer; it works with --engine tesseract only")
-    work = OcrWork(settings, do_clean, keep_better, pdf=pdf_path is not None)
+    work = OcrWork(settings, do_clean, keep_better, pdf=pdf_path is not None, measure=verbose)
     pdf_pages = []
     done = 0
     batch = run_batch(
@@ -351,7 +351,8 @@ def ocr(
         if verbose:
             click.echo(
                 f"[{reading.label}: {reading.engine}, confidence {_number(reading.confidence, '.1f')}, "
-                f"dpi {reading.dpi or 'unknown'}, pipeline: {pipeline or 'none'}, kept: {reading.kept}]",
+                f"dpi {reading.dpi or 'unknown'}, pipeline: {pipeline or 'none'}, kept: {reading.kept}; "
+                f"scan: {reading.scan}]",
                 err=True,
             )
     if pdf_path is not None and pdf_pages:

@@ -15,6 +15,7 @@ from rapidfuzz.distance import Levenshtein
 from .batch import Executor, Failure, Settings, more_confident, run_batch
 from .errors import InputError, UsageError
 from .images import Page, expand_inputs, to_gray
+from .measure import measure_scan
 from .metrics import Confusion, TextOptions, TextScore, bootstrap_cer_change, normalize, pooled, score
 from .metrics import show_confusion as show
 
@@ -57,6 +58,8 @@ class PageComparison:
     after: Reading
     kept: str = "cleaned"
     """With keep-better: ``original`` when the uncleaned page read with higher confidence."""
+    scan: dict[str, Any] | None = None
+    """What ``measure_scan`` found on the original page: stroke width, character height, DPI..."""
 
     @property
     def cer_change(self) -> float | None:
@@ -84,6 +87,7 @@ class PageComparison:
             "truth": self.truth,
             "status": self.status,
             "kept": self.kept,
+            "scan": self.scan,
             "cer_change": self.cer_change,
             "text_change": self.text_change,
             "before": self.before.as_dict(),
@@ -214,9 +218,9 @@ class CompareWork:
         before, after = readings
         if self.keep_better and more_confident(before.confidence, after.confidence):
             after, cleaned = before, original
-        comparison = PageComparison(
-            page.label, truth, before, after, "original" if after is before else "cleaned"
-        )
+        kept = "original" if after is before else "cleaned"
+        scan = measure_scan(original, page.dpi).as_dict()
+        comparison = PageComparison(page.label, truth, before, after, kept, scan)
         return comparison, None if self.render is None else self.render(original, cleaned)
 
 

@@ -542,13 +542,32 @@ def _file_section(i: int, page: dict[str, Any], images: PageImages | None, optio
 <p class="hint">CER {_num(before["cer"])} \u2192 {_num(after["cer"])} (change {_signed(page["cer_change"])});
 confidence {_num(before["confidence"], 1)} \u2192 {_num(after["confidence"], 1)};
 text changed by {_num(page["text_change"])}. <a href="#files">back to the files</a></p>
-{kept}{_images_block(images)}
+{_scan_line(page.get("scan"))}{kept}{_images_block(images)}
 {_texts_block(page, options)}
 <div class="file-grid">
 <div>{_file_metrics(page)}</div>
 <div><h3>Confusions (truth\u2192OCR)</h3>{_confusions_table(page["confusions"])}</div>
 </div>
 </section>"""
+
+
+def _scan_line(scan: dict[str, Any] | None) -> str:
+    """What the measurement of the original page found, which the ``auto`` sizes come from."""
+    if not scan:
+        return ""
+    if scan.get("stroke_width") is None:
+        return '<p class="hint">scan: no text-like ink found</p>'
+    parts = [
+        f"stroke {_num(scan['stroke_width'], 1)} px",
+        f"characters {_num(scan['char_height'], 0)} px high",
+        f"{_e(scan['glyphs'])} glyphs, {_e(scan['specks'])} specks",
+        f"DPI {_e(scan['dpi'] or 'unknown')}",
+    ]
+    if scan.get("inverted"):
+        parts.append("light text on dark")
+    if scan.get("dot_matrix"):
+        parts.append(f"dot-matrix print (pitch {_num(scan['dot_pitch'], 1)} px)")
+    return f'<p class="hint">scan: {", ".join(parts)}</p>\n'
 
 
 def _images_block(images: PageImages | None) -> str:

@@ -11,6 +11,7 @@ from .batch import Settings, more_confident
 from .builtin.tesseract import searchable_pdf
 from .errors import InputError
 from .images import Page, to_gray, write_image
+from .measure import ScanMeasure, measure_scan
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class Reading:
     """``cleaned``, or ``original`` when the page was not cleaned or read better uncleaned."""
     pdf: bytes | None = None
     """With ``OcrWork.pdf``: the page as a one-page searchable PDF."""
+    scan: str = ""
+    """With ``OcrWork.measure``: what ``measure_scan`` found, in words."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,8 @@ class OcrWork:
     keep_better: bool = False
     pdf: bool = False
     """Also render the page it kept as a searchable PDF page with Tesseract."""
+    measure: bool = False
+    """Also describe the scan (stroke width, character height, DPI, print) for ``--verbose``."""
 
     def __call__(self, page: Page) -> Reading:
         host, options = self.settings.host(), self.settings.options
@@ -84,7 +89,21 @@ class OcrWork:
                 result, kept = uncleaned, "original"
         image = original if kept == "original" or cleaned is None else cleaned
         pdf = searchable_pdf(image, page.dpi, options) if self.pdf else None
-        return Reading(page.label, result.text, result.confidence, result.engine, page.dpi, kept, pdf)
+        scan = describe(measure_scan(original, page.dpi)) if self.measure else ""
+        return Reading(page.label, result.text, result.confidence, result.engine, page.dpi, kept, pdf, scan)
+
+
+def describe(scan: ScanMeasure) -> str:
+    """A measurement in a few words, for ``ocr --verbose``."""
+    if not scan.has_text:
+        return "no text-like ink found"
+    words = [f"stroke {scan.stroke_width:.1f} px", f"characters {scan.char_height:.0f} px high",
+             f"{scan.glyphs} glyphs, {scan.specks} specks"]  # fmt: skip
+    if scan.inverted:
+        words.append("light text on dark")
+    if scan.dot_matrix:
+        words.append(f"dot-matrix print, dot pitch {scan.dot_pitch:.1f} px")
+    return ", ".join(words)
 
 
 def _write(path: Path, image: np.ndarray, dpi: int | None) -> None:
