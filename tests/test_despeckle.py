@@ -347,3 +347,21 @@ def test_the_auto_pipeline_cleans_a_speckled_amount_and_keeps_its_punctuation():
     near_text = cv2.dilate((line < 128).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     assert not (cleaned < 128)[~near_text].any(), "no speck is left"
     assert glyphs_survive(line, cleaned), "the digits, the comma and the point are all there"
+
+
+def test_on_a_heavily_speckled_scan_auto_opening_shaves_hairs_off_the_glyphs():
+    text = threshold(render_text("Hamburgefonts 1,234", 60, margin=60), method="otsu")
+    hairy = text.copy()
+    ink = text < 128
+    edge = (cv2.dilate(ink.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~ink
+    ys, xs = np.nonzero(edge)
+    for y, x in zip(ys[::5], xs[::5], strict=True):  # one-pixel hairs, like a captcha's fuzz
+        cv2.line(hairy, (int(x), int(y)), (int(x), int(y) + 3), 0, 1)
+    noisy = speckled(hairy, 300, clear=3)
+    assert measure_scan(noisy).speck_ratio >= 1
+    opened = opening(frozen(noisy), radius="auto")
+    beside = cv2.dilate(ink.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    hairs = (hairy < 128) & ~beside  # hair two pixels or more off the glyph
+    assert hairs.sum() > 200 and (opened[hairs] == W).mean() > 0.9, "the hairs go"
+    assert glyphs_survive(text, opened), "the glyphs stay"
+    assert np.array_equal(opening(frozen(hairy), radius="auto"), hairy), "not on a clean scan"
