@@ -233,7 +233,7 @@ def threshold(
             auto = 3 * measure.char_height if measure.char_height else auto
         side = max(3, round(size.pixels(dpi, auto)) | 1)
         level = threshold_sauvola(image, window_size=side, k=k)
-    return np.where(image <= level, 0, 255).astype(np.uint8)
+    return np.where(image <= level, np.uint8(0), np.uint8(255))  # uint8 throughout: no int64 page copy
 
 
 def join_dots(image: np.ndarray, pitch: SizeSpec = "auto", dpi: int | None = None) -> np.ndarray:
