@@ -57,7 +57,9 @@ def test_compare_reports_good_files_names_the_bad_one_and_touches_no_input(ocrpr
 
 def test_clean_writes_lossless_outputs_with_dpi_and_every_stage(ocrprep_cli, batch, tmp_path):
     out, stages = tmp_path / "out", tmp_path / "stages"
-    result = ocrprep_cli("clean", batch / "a.png", batch / "b.png", "-o", out, "--save-stages", stages)
+    result = ocrprep_cli(
+        "clean", batch / "a.png", batch / "b.png", "-o", out, "--save-stages", stages, "--pipeline", "classic"
+    )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["a.png", "b.png"]
     (page,) = read_pages(out / "a.png")

@@ -39,7 +39,7 @@ def test_every_speckled_scan_improves_and_the_clean_page_does_not_get_worse(repo
 
 def test_api_report_matches_the_json_schema(report):
     assert set(report) >= {"files", "summary", "pipeline", "engine", "errors"}
-    assert report["pipeline"].startswith("grayscale | threshold(value=160)")
+    assert report["pipeline"].startswith("grayscale | invert(mode=auto)")
     first = report["files"][0]
     assert set(first["before"]) == set(first["after"]) >= {"text", "cer", "confidence", "wer", "cer_digits"}
 

@@ -30,7 +30,7 @@ NAMED_PIPELINES: dict[str, str] = {
 }
 """Pipelines the user can ask for by name with ``--pipeline NAME``."""
 
-DEFAULT_PIPELINE = "classic"
+DEFAULT_PIPELINE = "auto"
 
 MAX_PIPELINE_FILE_BYTES = 1 << 20
 
