@@ -21,6 +21,10 @@ ground-truth file for each:
 * 4 speckled one-line English sentences with digits (``text_*``).
 * ``clean_page.png``: several lines of plain text with no noise, to check that
   cleaning does not damage a scan that needs no cleaning.
+* Scans sized in points, not pixels (``make_physical_scans``): three amounts with commas and
+  decimal points at 150, 300 and 600 dpi (``dpi_<dpi>_amount_<n>``), two 8.5 pt lines of
+  punctuation-heavy amounts (``small_text_*``) and two light-on-dark lines (``inverse_*``).  Their
+  dust has a fixed physical size, as small as the full stops, and keeps off the text's row.
 
 Text is drawn in Pillow's bundled font (``ImageFont.load_default``) so the
 output does not depend on the fonts installed on a machine.  It is large
@@ -194,11 +198,145 @@ def speckle(text: np.ndarray, baseline: int, level: float, rng: Generator) -> np
     return np.asarray(layer, dtype=np.float64)
 
 
-def save(stem: str, image: np.ndarray, text: str) -> None:
-    """Write ``<stem>.png`` (300 dpi, 8-bit gray) and ``<stem>.gt.txt``."""
+def save(stem: str, image: np.ndarray, text: str, dpi: int = DPI[0]) -> None:
+    """Write ``<stem>.png`` (8-bit gray, 300 dpi unless told) and ``<stem>.gt.txt``."""
     pixels = np.clip(np.rint(image), 0, 255).astype(np.uint8)
-    Image.fromarray(pixels).save(OUT_DIR / f"{stem}.png", dpi=DPI)
+    Image.fromarray(pixels).save(OUT_DIR / f"{stem}.png", dpi=(dpi, dpi))
     (OUT_DIR / f"{stem}.gt.txt").write_text(text + "\n", encoding="utf-8")
+
+
+# Scans whose size is fixed in physical units (points) rather than pixels: the same line of text
+# at several resolutions, small text, and light text on a dark background.  They come after the
+# scans above and use their own seeds, so adding them changed none of the older files.
+PHYSICAL_SEED = 20240316
+AMOUNTS = ["1,234.56", "12,045.90", "3,210.07"]
+AMOUNT_DPIS = (150, 300, 600)
+AMOUNT_POINTS = 16.0
+"""Font size of the ``dpi_*`` amounts; their digits are about 12 pt (1/6 inch) high."""
+SMALL_TEXT = [
+    ("small_text_1", "Subtotal: 1,234.56; tax 7.5%: 92.59."),
+    ("small_text_2", "Net 2,310.00, fee 0.75%: 17.33; due: 2,327.33."),
+]
+SMALL_POINTS = 8.5
+INVERSE = [
+    ("inverse_1", "4,096.25"),
+    ("inverse_2", "Paid 1,250.00 on 03/15."),
+]
+INVERSE_POINTS = 14.0
+INVERSE_PAPER, INVERSE_INK = 62.0, 228.0
+AMOUNT_LEVEL, SMALL_LEVEL, INVERSE_LEVEL = 0.9, 0.7, 1.0
+"""Noise levels (as in ``speckle``) of the ``dpi_*``, ``small_text_*`` and ``inverse_*`` scans."""
+
+
+def render_points(
+    text: str, points: float, dpi: int, rng: Generator, paper: float = PAPER, ink: float = INK
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Draw one line ``points`` pt high at ``dpi``, with margins of a fixed physical size.
+
+    Returns the image, the text coverage (0-1) and the row of the baseline.
+    """
+    font = ImageFont.load_default(size=round(points / 72 * dpi))
+    assert isinstance(font, ImageFont.FreeTypeFont), "Pillow needs FreeType for a sized font"
+    margin, cap = round(MARGIN * dpi / 300), -int(font.getbbox("0", anchor="ls")[1])
+    width = round(font.getlength(text)) + 2 * margin
+    height = 2 * margin + cap + font.getmetrics()[1]
+    cover = Image.new("L", (width, height), 0)
+    ImageDraw.Draw(cover).text((margin, margin + cap), text, fill=255, font=font, anchor="ls")
+    alpha = np.asarray(cover, dtype=np.float64) / 255.0
+    background = paper + rng.normal(0.0, 2.5, alpha.shape)
+    return background * (1.0 - alpha) + ink * alpha, alpha, margin + cap
+
+
+def dust(
+    text: np.ndarray, baseline: int, dpi: int, level: float, light: float, rng: Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Dust of a fixed physical size (a 300-dpi pixel is 1/300 inch) kept off the text line.
+
+    Specks are as small as the text's full stops and commas, so only their place tells them
+    apart: none lands in the text's row (cap height to baseline, plus half of that on
+    each side), where punctuation goes; they sit above and below it and in the margins.
+    A share ``light`` of them is light instead of dark.  Returns a dark layer (white
+    where clean) and a light layer (black where clean).
+    """
+    k = dpi / 300
+    height, width = text.shape
+    rows = np.flatnonzero(text.any(axis=1))
+    top = int(rows[0])
+    cap = baseline - top
+    taken = np.zeros((height, width), dtype=bool)
+    gap = max(2, round(cap * 0.5))
+    taken[top - gap : baseline + gap, :] = True
+    dark, bright = Image.new("L", (width, height), 255), Image.new("L", (width, height), 0)
+    draws = ImageDraw.Draw(dark), ImageDraw.Draw(bright)
+
+    def place(area: Area, reach: int) -> tuple[float, float] | None:
+        (y0, y1), (x0, x1) = area
+        for _ in range(20):
+            x = rng.uniform(max(x0, reach), max(min(x1, width - reach), reach + 1))
+            y = rng.uniform(max(y0, reach), max(min(y1, height - reach), reach + 1))
+            box = slice(int(y) - reach, int(y) + reach + 1), slice(int(x) - reach, int(x) + reach + 1)
+            if not taken[box].any():
+                taken[box] = True
+                return x, y
+        return None
+
+    def ink(shade: int) -> tuple[ImageDraw.ImageDraw, int]:
+        return (draws[1], 255 - shade) if rng.random() < light else (draws[0], shade)
+
+    def dot(area: Area, r: float) -> None:
+        draw, shade = ink(int(rng.integers(0, 40)) if rng.random() < 0.6 else int(rng.integers(60, 140)))
+        if spot := place(area, int(r + 3 * k) + 1):
+            draw.ellipse((spot[0] - r, spot[1] - r, spot[0] + r, spot[1] + r), fill=shade)
+
+    def hairline(area: Area) -> None:
+        length, angle = rng.uniform(15, 50) * k, rng.uniform(0, np.pi)
+        dx, dy = length / 2 * np.cos(angle), length / 2 * np.sin(angle)
+        draw, shade = ink(int(rng.integers(30, 130)))
+        if spot := place(area, int(length / 2) + 2):
+            xy = (spot[0] - dx, spot[1] - dy, spot[0] + dx, spot[1] + dy)
+            draw.line(xy, fill=shade, width=max(1, round(k)))
+
+    band = (max(0, top - cap), top - gap), (baseline + gap, min(height, baseline + cap))
+    everywhere = (0, height), (0, width)
+    scale, ramp = width * height / 250_000 / k**2, level**2.5
+    recipe = [  # (where, radius range in 300-dpi pixels, count at level 0, extra count at level 1)
+        (everywhere, (0.5, 3.0), 4, 260),
+        (everywhere, (2.5, 4.5), 3, 16),
+        ((band[0], (0, width)), (0.5, 3.0), 6, 40),
+        ((band[1], (0, width)), (0.5, 3.0), 6, 40),
+        ((band[0], (0, width)), (2.5, 4.5), 2, 8),
+        ((band[1], (0, width)), (2.5, 4.5), 2, 8),
+    ]
+    for area, (low, high), base, extra in recipe:
+        for _ in range(round(scale * (base + extra * ramp))):
+            dot(area, rng.uniform(low, high) * k)
+    for _ in range(round(scale * 8 * ramp)):
+        hairline(everywhere)
+    return np.asarray(dark, dtype=np.float64), np.asarray(bright, dtype=np.float64)
+
+
+def dusty(
+    text: str, points: float, dpi: int, level: float, rng: Generator, inverse: bool = False
+) -> np.ndarray:
+    """One line of ``text`` at ``points`` pt and ``dpi``, dusted (light on dark when ``inverse``)."""
+    paper, ink = (INVERSE_PAPER, INVERSE_INK) if inverse else (PAPER, INK)
+    image, cover, baseline = render_points(text, points, dpi, rng, paper, ink)
+    dark, bright = dust(cover, baseline, dpi, level, 0.5 if inverse else 0.0, rng)
+    return np.maximum(np.minimum(image, dark), bright)
+
+
+def make_physical_scans() -> None:
+    """Write the ``dpi_*``, ``small_text_*`` and ``inverse_*`` scans and their ground truth."""
+    for d, dpi in enumerate(AMOUNT_DPIS):
+        for a, amount in enumerate(AMOUNTS, start=1):
+            rng = np.random.default_rng([PHYSICAL_SEED, d, a])
+            save(f"dpi_{dpi}_amount_{a}", dusty(amount, AMOUNT_POINTS, dpi, AMOUNT_LEVEL, rng), amount, dpi)
+    for i, (stem, text) in enumerate(SMALL_TEXT):
+        rng = np.random.default_rng([PHYSICAL_SEED, 10, i])
+        save(stem, dusty(text, SMALL_POINTS, 300, SMALL_LEVEL, rng), text)
+    for i, (stem, text) in enumerate(INVERSE):
+        rng = np.random.default_rng([PHYSICAL_SEED, 20, i])
+        save(stem, dusty(text, INVERSE_POINTS, 300, INVERSE_LEVEL, rng, inverse=True), text)
 
 
 def main() -> None:
@@ -210,6 +348,7 @@ def main() -> None:
         save(stem, np.minimum(image, speckle(cover, baseline, level, rng)), text)
     image, _, _ = render(CLEAN_PAGE, 100, np.random.default_rng([SEED, 99]))
     save("clean_page", image, "\n".join(CLEAN_PAGE))
+    make_physical_scans()
 
 
 if __name__ == "__main__":
