@@ -20,6 +20,7 @@ import pytest
 
 from ocrprep.batch import Settings
 from ocrprep.compare import CompareWork, PageComparison, Reading, Report, run_compare
+from ocrprep.images import expand_inputs
 from ocrprep.metrics import TextOptions, score
 from ocrprep.report import (
     ADDED_RGB,
@@ -272,7 +273,7 @@ def speckled(text: str, seed: int) -> np.ndarray:
 
 def build_report(inputs: list[Path]) -> str:
     """Run the default pipeline and Tesseract over ``inputs`` and render the HTML report."""
-    result = run_compare(inputs, CompareWork(Settings(), render=page_images))
+    result = run_compare(expand_inputs(inputs), CompareWork(Settings(), render=page_images))
     assert not result.failures, result.failures
     return render_html(result.as_dict(), result.images)
 

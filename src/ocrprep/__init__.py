@@ -15,9 +15,9 @@ import numpy as np
 from PIL import Image
 
 from .batch import Executor, Settings
-from .compare import CompareWork, Report, run_compare
+from .compare import CompareWork, Report, default_inputs, run_compare
 from .hookspecs import Recognition, RecognizeOptions, Word, hookimpl
-from .images import load_image, to_gray
+from .images import expand_inputs, load_image, to_gray
 from .metrics import TextOptions
 from .pipeline import Param, Stage
 from .plugins import Host
@@ -91,4 +91,5 @@ def compare(
     """
     settings = Settings(tuple(plugins), (), pipeline, pipeline_file, options or RecognizeOptions())
     work = CompareWork(settings, text_options or TextOptions(), truth_dir, keep_better)
-    return run_compare([Path(p) for p in paths], work, executor=Executor(jobs))
+    files = expand_inputs(default_inputs(Path(p) for p in paths))
+    return run_compare(files, work, executor=Executor(jobs))

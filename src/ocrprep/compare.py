@@ -14,7 +14,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .batch import Executor, Failure, Settings, more_confident, run_batch
 from .errors import InputError, UsageError
-from .images import Page, expand_inputs, to_gray
+from .images import Page, to_gray
 from .measure import measure_scan
 from .metrics import Confusion, TextOptions, TextScore, bootstrap_cer_change, normalize, pooled, score
 from .metrics import show_confusion as show
@@ -235,14 +235,14 @@ def default_inputs(inputs: Iterable[Path]) -> list[Path]:
 
 
 def run_compare(
-    inputs: Iterable[Path],
+    files: Iterable[Path],
     work: CompareWork,
     *,
     executor: Executor | None = None,
     on_failure: Callable[[Failure], None] = lambda _: None,
     on_file: Callable[[], None] = lambda: None,
 ) -> Report:
-    """Compare every page of ``inputs`` (``sample_scans/`` when empty) and collect the report.
+    """Compare every page of image ``files`` (folders already expanded) and collect the report.
 
     Ctrl-C stops the batch and returns what was done so far, marked ``interrupted``.
     """
@@ -253,9 +253,7 @@ def run_compare(
         on_failure(failure)
 
     try:
-        for comparison, images in run_batch(
-            expand_inputs(default_inputs(inputs)), work, executor, failed, on_file
-        ):
+        for comparison, images in run_batch(files, work, executor, failed, on_file):
             report.files.append(comparison)
             if images is not None:
                 report.images[comparison.path] = images
