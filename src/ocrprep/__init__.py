@@ -1,7 +1,8 @@
 """ocrprep: clean scanned images before Tesseract reads them, and measure how much it helps.
 
 The public API: :func:`clean`, :func:`recognize`, :func:`compare`, and for plugin authors
-:data:`hookimpl`, :class:`Stage`, :class:`Param`, :class:`Recognition`, :class:`Word` and
+:data:`hookimpl` and the types of ``ocrprep.types``: :class:`Stage`, :class:`Param`, :class:`Size`,
+:class:`Scan`, :class:`Warped`, :class:`Engine`, :class:`Recognition`, :class:`Word` and
 :class:`RecognizeOptions`; :class:`TextOptions` says how texts are normalised before scoring.
 The ``ocrprep`` command is a thin layer over these.
 """
@@ -16,19 +17,23 @@ from PIL import Image
 
 from .batch import Executor, Settings
 from .compare import CompareWork, Report, default_inputs, run_compare
-from .hookspecs import Recognition, RecognizeOptions, Word, hookimpl
-from .images import expand_inputs, load_image, to_gray
+from .hookspecs import hookimpl
+from .images import expand_inputs, load_image
 from .metrics import TextOptions
-from .pipeline import Param, Stage
 from .plugins import Host
+from .types import Engine, Param, Recognition, RecognizeOptions, Scan, Size, Stage, Warped, Word
 
 __all__ = [
+    "Engine",
     "Param",
     "Recognition",
     "RecognizeOptions",
     "Report",
+    "Scan",
+    "Size",
     "Stage",
     "TextOptions",
+    "Warped",
     "Word",
     "clean",
     "compare",
@@ -59,15 +64,21 @@ def recognize(
     image: ImageSource,
     options: RecognizeOptions | None = None,
     *,
+    pipeline: str | None = None,
+    pipeline_file: Path | None = None,
     dpi: int | None = None,
     plugins: Iterable[str] = (),
 ) -> Recognition:
-    """Read the text of ``image`` (as it is, uncleaned) with the engine ``options`` name.
+    """Read the text of ``image`` with the engine ``options`` names, cleaned first by ``pipeline``.
 
-    ``dpi`` overrides the resolution read from the file. Returns the text, mean confidence and words.
+    Without ``pipeline`` (or ``pipeline_file``) the image is read as it is. Whatever the pipeline
+    does (rescale, crop, rotate), the word boxes refer to ``image``'s own pixels. ``dpi`` overrides
+    the resolution read from the file. Returns the text, mean confidence and words.
     """
     pixels, file_dpi = load_image(image)
-    return Host(plugins).recognize(to_gray(pixels), dpi or file_dpi, options or RecognizeOptions())
+    host = Host(plugins)
+    chain = host.pipeline(pipeline, pipeline_file) if pipeline or pipeline_file else host.pipeline("none")
+    return host.read(chain.process(pixels, dpi or file_dpi), options or RecognizeOptions())
 
 
 def compare(

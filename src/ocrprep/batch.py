@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from .errors import InputError, UsageError
-from .hookspecs import RecognizeOptions
 from .images import PDF_DPI, Page, PageError, display_path, read_pages
 from .pipeline import Pipeline
 from .plugins import Host
+from .types import RecognizeOptions
 
 T = TypeVar("T")
 

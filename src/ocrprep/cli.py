@@ -20,7 +20,6 @@ from rich.table import Table
 from .batch import Executor, Failure, FileWork, Settings, run_batch
 from .compare import CompareWork, default_inputs, run_compare
 from .errors import ExitCode, OcrprepError, UsageError
-from .hookspecs import RecognizeOptions
 from .images import IMAGE_SUFFIXES, PDF_DPI, atomic_file, expand_inputs, write_pdf
 from .metrics import TextOptions
 from .pipeline import DEFAULT_PIPELINE, NAMED_PIPELINES
@@ -29,6 +28,7 @@ from .report import page_images, render_html, to_csv, to_json
 from .tasks import CleanWork, OcrWork
 from .tune import BASELINES
 from .tune import tune as run_tune
+from .types import RecognizeOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
 

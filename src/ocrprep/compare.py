@@ -15,9 +15,9 @@ from rapidfuzz.distance import Levenshtein
 from .batch import Executor, Failure, Settings, more_confident, run_batch
 from .errors import InputError, UsageError
 from .images import Page, to_gray
-from .measure import measure_scan
 from .metrics import Confusion, TextOptions, TextScore, bootstrap_cer_change, normalize, pooled, score
 from .metrics import show_confusion as show
+from .types import Scan
 
 TRUTH_SUFFIX = ".gt.txt"
 MAX_TRUTH_BYTES = 10 << 20
@@ -209,19 +209,21 @@ class CompareWork:
 
     def __call__(self, page: Page) -> tuple[PageComparison, Any]:
         truth = read_truth(page, self.truth_dir)
-        original, cleaned = to_gray(page.image), self.settings.chain().run(page.image, page.dpi)
+        original = Scan(to_gray(page.image), page.dpi)
+        cleaned = self.settings.chain().process(page.image, page.dpi)
         readings = []
-        for image in (original, cleaned):
-            result = self.settings.host().recognize(image, page.dpi, self.settings.options)
+        for scan in (original, cleaned):
+            result = self.settings.host().read(scan, self.settings.options)
             scored = None if truth is None else score(truth, result.text, self.text_options)
             readings.append(Reading(result.text, result.confidence, scored))
         before, after = readings
         if self.keep_better and more_confident(before.confidence, after.confidence):
             after, cleaned = before, original
         kept = "original" if after is before else "cleaned"
-        scan = measure_scan(original, page.dpi).as_dict()
-        comparison = PageComparison(page.label, truth, before, after, kept, scan)
-        return comparison, None if self.render is None else self.render(original, cleaned)
+        comparison = PageComparison(page.label, truth, before, after, kept, original.measure.as_dict())
+        if self.render is None:
+            return comparison, None
+        return comparison, self.render(original.pixels, cleaned.input_pixels())
 
 
 def default_inputs(inputs: Iterable[Path]) -> list[Path]:

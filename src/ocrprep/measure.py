@@ -28,9 +28,6 @@ How the figures are found:
 
 from __future__ import annotations
 
-import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -53,10 +50,6 @@ SOLID = 3.0
 """A component this many times thicker than the text's strokes is a solid area, not a glyph."""
 MIN_DOTS = 20
 """Fewer dots than this never count as dot-matrix print."""
-_REMEMBERED = 8
-_MEASURED: OrderedDict[tuple[object, ...], ScanMeasure] = OrderedDict()
-_LAST_PARTS: list[tuple[object, Components]] = []
-_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -149,44 +142,18 @@ def measure_scan(gray: np.ndarray, dpi: int | None = None) -> ScanMeasure:
     return measure_ink(ink_mask(gray, inverted), dpi, inverted)
 
 
-def measure_ink(ink: np.ndarray, dpi: int | None = None, inverted: bool = False) -> ScanMeasure:
-    """Measure the text of a boolean ink mask (True = ink).
+def measure_ink(
+    ink: np.ndarray, dpi: int | None = None, inverted: bool = False, parts: Components | None = None
+) -> ScanMeasure:
+    """Measure the text of a boolean ink mask (True = ink); ``parts`` are its components if known.
 
-    The last few measurements are remembered by the mask's content, so that the stages of one
-    pipeline that see the same ink (``join-dots`` leaves it alone unless the print is dot-matrix,
-    ``opening`` on a clean scan) measure it once.
+    Nothing is remembered between calls: a page measured once is shared through its
+    :class:`ocrprep.Scan`, which every stage that looks at those pixels receives.
     """
     ink = ink.astype(bool, copy=False)
     if not ink.any():
         return _no_text(ink.shape, dpi, inverted)
-    key = (_content(ink), dpi, inverted)
-    with _LOCK:
-        known = _MEASURED.get(key)
-    if known is None:
-        known = _measure_ink(ink, dpi, inverted, ink_components(ink))
-        with _LOCK:
-            _MEASURED[key] = known
-            while len(_MEASURED) > _REMEMBERED:
-                _MEASURED.popitem(last=False)
-    return known
-
-
-def ink_components(ink: np.ndarray) -> Components:
-    """:func:`components` of a boolean ink mask (8-connected); the last mask's are remembered."""
-    ink = ink.astype(bool, copy=False)
-    key = _content(ink)
-    with _LOCK:
-        if _LAST_PARTS and _LAST_PARTS[0][0] == key:
-            return _LAST_PARTS[0][1]
-    parts = components(ink)
-    with _LOCK:
-        _LAST_PARTS[:] = [(key, parts)]
-    return parts
-
-
-def _content(ink: np.ndarray) -> tuple[tuple[int, ...], bytes]:
-    """A key for a boolean mask's content: its shape and a digest of its bits."""
-    return ink.shape, hashlib.blake2b(np.packbits(ink).data).digest()
+    return _measure_ink(ink, dpi, inverted, components(ink) if parts is None else parts)
 
 
 def _measure_ink(ink: np.ndarray, dpi: int | None, inverted: bool, parts: Components) -> ScanMeasure:

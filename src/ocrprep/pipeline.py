@@ -1,26 +1,26 @@
-"""Stages, their typed parameters, and pipelines that chain them: ``a | b(x=1)`` or a TOML file.
+"""Pipelines that chain stages: ``a | b(x=1)`` or a TOML file, and running them over a page.
 
-A stage is a pure function over a 2-D ``uint8`` grayscale image (0 = ink, 255 = paper) that returns a
-new image of the same shape and dtype. Plugins contribute stages through the ``preprocess_stages`` hook;
-the user chains any of them, in any order, with parameters.
+A stage (see :class:`ocrprep.types.Stage`) is a pure function of a :class:`~ocrprep.types.Scan` that
+returns new pixels, or a :class:`~ocrprep.types.Warped` when it changes the geometry. Plugins
+contribute stages through the ``preprocess_stages`` hook; the user chains any of them, in any order,
+with parameters. The page is made 2-D ``uint8`` gray before the first stage.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import tomllib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import tomli_w
 
 from .errors import InputError, UsageError
 from .images import to_gray
-
-StageFunction = Callable[..., np.ndarray]
+from .types import Scan, Size, Stage, Warped
 
 NAMED_PIPELINES: dict[str, str] = {
     "classic": "grayscale | threshold(160) | opening(radius=1) | remove-specks(min_size=100)",
@@ -35,94 +35,11 @@ DEFAULT_PIPELINE = "auto"
 MAX_PIPELINE_FILE_BYTES = 1 << 20
 
 _STEP = re.compile(r"^\s*(?P<name>[A-Za-z_][\w-]*)\s*(?:\((?P<args>.*)\))?\s*$", re.DOTALL)
-_TRUE = {"true", "yes", "on", "1"}
-_FALSE = {"false", "no", "off", "0"}
-
-
-@dataclass(frozen=True)
-class Param:
-    """One typed parameter of a stage, with its default, unit and limits.
-
-    ``minimum`` and ``maximum`` are inclusive; ``choices`` lists the allowed values.
-    """
-
-    name: str
-    type: Callable[[Any], Any]
-    """``int``, ``float``, ``str``, ``bool``, or a class whose constructor parses a string or number."""
-    default: Any
-    doc: str
-    unit: str = ""
-    choices: tuple[object, ...] = ()
-    minimum: float | None = None
-    maximum: float | None = None
-
-    def convert(self, value: object) -> Any:
-        """Turn a value written by the user (a string, or a TOML value) into this parameter's type."""
-        try:
-            converted = self._coerce(value)
-            if isinstance(converted, float) and not math.isfinite(converted):
-                raise ValueError(converted)
-        except (TypeError, ValueError, OverflowError):
-            raise UsageError(f"parameter {self.name} expects {self.describe()}, got {value!r}") from None
-        if self.choices and converted not in self.choices:
-            choices = ", ".join(map(str, self.choices))
-            raise UsageError(f"parameter {self.name} must be one of {choices}, got {value!r}")
-        if self.minimum is not None and converted < self.minimum:
-            raise UsageError(f"parameter {self.name} must be at least {self.minimum:g}, got {value!r}")
-        if self.maximum is not None and converted > self.maximum:
-            raise UsageError(f"parameter {self.name} must be at most {self.maximum:g}, got {value!r}")
-        return converted
-
-    def _coerce(self, value: object) -> Any:
-        if self.type not in (int, float, str, bool):
-            return self.type(value.strip() if isinstance(value, str) else value)
-        if isinstance(value, str):
-            text = value.strip().strip("'\"")
-            if self.type is bool:
-                if text.lower() in _TRUE | _FALSE:
-                    return text.lower() in _TRUE
-                raise ValueError(text)
-            return self.type(text)
-        if self.type is bool:
-            if isinstance(value, bool):
-                return value
-            raise TypeError(value)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise TypeError(value)
-        if self.type is int and value != int(value):
-            raise ValueError(value)
-        return self.type(value)
-
-    def describe(self) -> str:
-        """A short human description of the accepted values, e.g. ``int >= 1 (px)``."""
-        text = " | ".join(map(str, self.choices)) if self.choices else getattr(self.type, "__name__", "value")
-        if self.minimum is not None:
-            text += f" >= {self.minimum:g}"
-        if self.maximum is not None:
-            text += f" <= {self.maximum:g}"
-        return f"{text} ({self.unit})" if self.unit else text
-
-
-@dataclass(frozen=True)
-class Stage:
-    """A named cleanup stage: a pure function ``func(image, **params) -> image`` and its parameters."""
-
-    name: str
-    func: StageFunction
-    doc: str
-    params: tuple[Param, ...] = ()
-    plugin: str = ""
-    """The plugin that contributed the stage; filled in by the host."""
-    needs_dpi: bool = False
-    """When true, ``func`` is also called with ``dpi=``: the image's resolution, or None if unknown."""
-
-    def param(self, name: str) -> Param:
-        """The parameter called ``name`` (``-`` and ``_`` are the same), or a UsageError listing them."""
-        for param in self.params:
-            if param.name == name.replace("-", "_"):
-                return param
-        known = ", ".join(p.name for p in self.params) or "none"
-        raise UsageError(f"stage {self.name} has no parameter {name!r}; its parameters: {known}")
+_NAME = re.compile(r"[A-Za-z_][\w-]*")
+_ARGUMENT = re.compile(r"""(?:'[^']*'|"[^"]*"|[^,'"])+""")
+"""One argument: text up to the next comma outside quotes."""
+_STEP_TEXT = re.compile(r"""(?:'[^']*'|"[^"]*"|[^|'"])+""")
+"""One step: text up to the next ``|`` outside quotes."""
 
 
 @dataclass(frozen=True)
@@ -133,69 +50,78 @@ class Step:
     args: Mapping[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        args = ", ".join(f"{k}={v}" for k, v in self.args.items())
+        args = ", ".join(f"{k}={_spec_value(v)}" for k, v in self.args.items())
         return f"{self.stage.name}({args})" if args else self.stage.name
 
-    def run(self, image: np.ndarray, dpi: int | None = None) -> np.ndarray:
-        """Run the stage on a read-only view of ``image`` and check what it returns."""
-        view = image.view()
-        view.flags.writeable = False
-        args = {**self.args, "dpi": dpi} if self.stage.needs_dpi else self.args
+    def run(self, scan: Scan) -> Scan:
+        """Run the stage on ``scan``, check what it returns, and make the Scan that follows."""
+        where = f"stage {self.stage.name} of plugin {self.stage.plugin}"
         try:
-            result = self.stage.func(view, **args)
+            result = self.stage.func(scan, **self.args)
         except Exception as exc:
+            raise InputError(f"{where} failed: {type(exc).__name__}: {exc}") from exc
+        pixels = result.pixels if isinstance(result, Warped) else result
+        if not isinstance(pixels, np.ndarray) or pixels.dtype != np.uint8 or pixels.ndim != 2:
+            raise InputError(f"{where} returned {_describe(pixels)}, not a 2-D uint8 image")
+        if not isinstance(result, Warped) and result.shape != scan.pixels.shape:
             raise InputError(
-                f"stage {self.stage.name} of plugin {self.stage.plugin} failed: {type(exc).__name__}: {exc}"
-            ) from exc
-        if not isinstance(result, np.ndarray) or result.dtype != np.uint8 or result.ndim != 2:
-            raise InputError(
-                f"stage {self.stage.name} of plugin {self.stage.plugin} returned "
-                f"{_describe(result)}, not a 2-D uint8 image"
+                f"{where} changed the image shape from {scan.pixels.shape} to {result.shape}; "
+                "a stage that changes the geometry returns ocrprep.Warped"
             )
-        if self.stage.name != "grayscale" and result.shape != image.shape:
-            raise InputError(
-                f"stage {self.stage.name} of plugin {self.stage.plugin} changed the image shape "
-                f"from {image.shape} to {result.shape}"
-            )
-        return result
+        return scan.followed_by(result)
 
 
 @dataclass(frozen=True)
 class Pipeline:
-    """Steps run in order; the image is made grayscale first when the first step is not ``grayscale``."""
+    """Steps run in order on a page made 2-D ``uint8`` gray first."""
 
     steps: tuple[Step, ...]
 
     def __str__(self) -> str:
         return " | ".join(str(step) for step in self.steps)
 
-    def stages(self, image: np.ndarray, dpi: int | None = None) -> Iterator[tuple[Step, np.ndarray]]:
-        """Yield each step with its output, so callers can save or inspect every stage."""
-        current = image
-        if not (self.steps and self.steps[0].stage.name == "grayscale"):
-            current = to_gray(image)
+    def stages(self, image: np.ndarray, dpi: int | None = None) -> Iterator[tuple[Step, Scan]]:
+        """Yield each step with the Scan it made, so callers can save or inspect every stage."""
+        scan = Scan(to_gray(image), dpi)
         for step in self.steps:
-            current = step.run(current, dpi)
-            yield step, current
+            scan = step.run(scan)
+            yield step, scan
+
+    def process(self, image: np.ndarray, dpi: int | None = None) -> Scan:
+        """The cleaned page: the last step's Scan, with its DPI and its way back to ``image``."""
+        scan = Scan(to_gray(image), dpi)
+        for step in self.steps:
+            scan = step.run(scan)
+        return scan
 
     def run(self, image: np.ndarray, dpi: int | None = None) -> np.ndarray:
-        """The cleaned image: the output of the last step. ``dpi`` goes to stages that need it."""
-        result = to_gray(image) if not self.steps else None
-        for _, output in self.stages(image, dpi):
-            result = output
-        assert result is not None
-        return result
+        """The cleaned pixels (see :meth:`process`)."""
+        return self.process(image, dpi).pixels
 
     def to_toml(self) -> str:
         """The pipeline as a TOML file that ``parse_pipeline_file`` reads back."""
-        blocks = []
-        for step in self.steps:
-            lines = ["[[stage]]", f'name = "{step.stage.name}"']
-            for key, value in step.args.items():
-                shown = str(value).lower() if isinstance(value, bool) else repr(value)
-                lines.append(f"{key} = {shown}".replace("'", '"'))
-            blocks.append("\n".join(lines))
-        return "\n\n".join(blocks) + "\n"
+        tables = [
+            {"name": step.stage.name} | {key: _toml_value(value) for key, value in step.args.items()}
+            for step in self.steps
+        ]
+        return tomli_w.dumps({"stage": tables})
+
+
+def _spec_value(value: object) -> str:
+    """A value as a pipeline spec writes it; text with a comma, bar, quote or bracket in quotes."""
+    text = str(value)
+    if isinstance(value, str) and any(c in text for c in ",|()'\""):
+        return f"'{text}'" if "'" not in text else f'"{text}"'
+    return text
+
+
+def _toml_value(value: object) -> object:
+    """A parameter's value as TOML holds it: numbers, text and booleans as they are; sizes as written."""
+    if isinstance(value, Size):
+        return value.to_toml()
+    if isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
 
 
 def parse_pipeline(spec: str, stages: Mapping[str, Stage]) -> Pipeline:
@@ -205,7 +131,7 @@ def parse_pipeline(spec: str, stages: Mapping[str, Stage]) -> Pipeline:
     """
     spec = NAMED_PIPELINES.get(spec.strip(), spec)
     steps = []
-    for text in spec.split("|"):
+    for text in _STEP_TEXT.findall(spec) or [spec]:
         match = _STEP.match(text)
         if match is None:
             raise UsageError(f"cannot read pipeline step {text.strip()!r}; write it as name(arg, key=value)")
@@ -214,7 +140,7 @@ def parse_pipeline(spec: str, stages: Mapping[str, Stage]) -> Pipeline:
         named: dict[str, object] = {}
         for arg in _split_args(match["args"] or ""):
             key, sep, value = arg.partition("=")
-            if sep:
+            if sep and _NAME.fullmatch(key.strip()):
                 named[key.strip()] = value.strip()
             elif named:
                 raise UsageError(f"stage {stage.name}: positional argument {arg!r} after a named one")
@@ -268,7 +194,8 @@ def _step(stage: Stage, args: Mapping[str, object]) -> Step:
 
 
 def _split_args(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
+    """The arguments between commas; a comma inside quotes belongs to its argument."""
+    return [part.strip() for part in _ARGUMENT.findall(text) if part.strip()]
 
 
 def _describe(value: object) -> str:

@@ -18,17 +18,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pluggy
 
 from . import hookspecs
 from .errors import InputError, OcrprepError, PluginError, UsageError
-from .hookspecs import PROJECT, Recognition, RecognizeOptions
-from .pipeline import DEFAULT_PIPELINE, Pipeline, Stage, parse_pipeline, parse_pipeline_file
+from .hookspecs import PROJECT
+from .pipeline import DEFAULT_PIPELINE, Pipeline, parse_pipeline, parse_pipeline_file
+from .types import Engine, Recognition, RecognizeOptions, Scan, Stage
 
-BUILTIN_PLUGINS = ("ocrprep.builtin.despeckle", "ocrprep.builtin.tesseract")
+Contribution = TypeVar("Contribution", Stage, Engine)
+
+BUILTIN_PLUGINS = ("ocrprep.builtin.despeckle", "ocrprep.builtin.geometry", "ocrprep.builtin.tesseract")
 ENTRY_POINT_GROUP = PROJECT
 DISABLE_ENV = "OCRPREP_DISABLE_PLUGINS"
 TRACE_ENV = "OCRPREP_TRACE_PLUGINS"
@@ -36,8 +39,11 @@ TRACE_ENV = "OCRPREP_TRACE_PLUGINS"
 log = logging.getLogger(__name__)
 
 
-def get_plugin_manager(plugins: Iterable[str] = (), disabled: Iterable[str] = ()) -> pluggy.PluginManager:
-    """A new plugin manager with the built-ins, the installed plugins and ``plugins`` registered.
+def get_plugin_manager(
+    plugins: Iterable[str] = (), disabled: Iterable[str] = (), entry_points: bool = True
+) -> pluggy.PluginManager:
+    """A new plugin manager with the built-ins, the installed plugins (unless not ``entry_points``)
+    and ``plugins`` registered.
 
     Raises PluginError when a ``--plugin`` cannot be loaded or a plugin implements a hook that does
     not exist. An installed plugin that fails to import is logged and skipped.
@@ -49,7 +55,7 @@ def get_plugin_manager(plugins: Iterable[str] = (), disabled: Iterable[str] = ()
         pm.set_blocked(name.strip())
     for dotted in BUILTIN_PLUGINS:
         pm.register(importlib.import_module(dotted), name=dotted.rpartition(".")[2])
-    for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+    for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP) if entry_points else ():
         if pm.is_blocked(entry_point.name) or pm.has_plugin(entry_point.name):
             continue
         try:
@@ -125,30 +131,34 @@ class PluginInfo:
 class Host:
     """The plugin manager with what ocrprep needs from it: the stages, the pipelines, the engines."""
 
-    def __init__(self, plugins: Iterable[str] = (), disabled: Iterable[str] = ()) -> None:
-        self.pm = get_plugin_manager(plugins, disabled)
-        self.stages = self._collect_stages()
+    def __init__(
+        self, plugins: Iterable[str] = (), disabled: Iterable[str] = (), entry_points: bool = True
+    ) -> None:
+        self.pm = get_plugin_manager(plugins, disabled, entry_points)
+        self.stages = self._collect("preprocess_stages", Stage)
+        self.engines = self._collect("recognize_engines", Engine)
 
-    def _collect_stages(self) -> dict[str, Stage]:
-        stages: dict[str, Stage] = {}
-        for impl in self.pm.hook.preprocess_stages.get_hookimpls():  # in registration order
+    def _collect(self, hook: str, kind: type[Contribution]) -> dict[str, Contribution]:
+        """What every plugin contributes through ``hook``, by name, each marked with its plugin."""
+        found: dict[str, Contribution] = {}
+        for impl in getattr(self.pm.hook, hook).get_hookimpls():  # in registration order
             start = time.perf_counter()
-            contributed: Iterable[object] | None = impl.function()  # type: ignore[assignment]  # checked below
+            contributed: Iterable[object] | None = impl.function()  # checked below
             if os.environ.get(TRACE_ENV):
-                _trace("preprocess_stages", [impl.plugin_name], time.perf_counter() - start)
-            for stage in contributed or ():
-                if not isinstance(stage, Stage):
+                _trace(hook, [impl.plugin_name], time.perf_counter() - start)
+            for item in contributed or ():
+                if not isinstance(item, kind):
                     raise PluginError(
-                        f"plugin {impl.plugin_name} returned {type(stage).__name__} from "
-                        "preprocess_stages; expected ocrprep.Stage objects"
+                        f"plugin {impl.plugin_name} returned {type(item).__name__} from {hook}; "
+                        f"expected ocrprep.{kind.__name__} objects"
                     )
-                if stage.name in stages:
+                if item.name in found:
                     raise PluginError(
-                        f"stage {stage.name!r} comes from both {stages[stage.name].plugin} and "
-                        f"{impl.plugin_name}; disable one with --disable-plugin"
+                        f"{kind.__name__.lower()} {item.name!r} comes from both {found[item.name].plugin} "
+                        f"and {impl.plugin_name}; disable one with --disable-plugin"
                     )
-                stages[stage.name] = replace(stage, plugin=impl.plugin_name)
-        return stages
+                found[item.name] = replace(item, plugin=impl.plugin_name)
+        return found
 
     def pipeline(self, spec: str | None = None, file: Path | None = None) -> Pipeline:
         """The pipeline from a spec string or a TOML file; the default pipeline when neither is given."""
@@ -158,30 +168,60 @@ class Host:
             return parse_pipeline_file(file, self.stages)
         return parse_pipeline(DEFAULT_PIPELINE if spec is None else spec, self.stages)
 
-    def engines(self) -> list[str]:
-        """Names of the plugins that implement ``recognize``: by convention, the engine names."""
-        return sorted(impl.plugin_name for impl in self.pm.hook.recognize.get_hookimpls())
+    def engine(self, name: str, render: str | None = None) -> Engine:
+        """The engine called ``name`` (that can write ``render`` documents), or a UsageError."""
+        engine = self.engines.get(name)
+        if engine is None:
+            raise UsageError(
+                f"no engine named {name!r}; engines: {', '.join(sorted(self.engines)) or 'none'}"
+            )
+        if render is not None and render not in engine.renders:
+            able = sorted(n for n, e in self.engines.items() if render in e.renders)
+            raise UsageError(
+                f"engine {name} cannot write {render} output; engines that can: {', '.join(able) or 'none'}"
+            )
+        return engine
 
     def recognize(self, image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> Recognition:
         """Read ``image`` with the engine ``options.engine`` names."""
-        view = image.view()
-        view.flags.writeable = False
-        try:
-            result = self.pm.hook.recognize(image=view, dpi=dpi, options=options)
-        except OcrprepError:
-            raise
-        except Exception as exc:
-            raise InputError(f"engine {options.engine} failed: {type(exc).__name__}: {exc}") from exc
-        if result is None:
-            raise UsageError(f"no engine named {options.engine!r}; engines: {', '.join(self.engines())}")
+        engine = self.engine(options.engine)
+        result = self._call(engine, engine.read, image, dpi, options)
         if not isinstance(result, Recognition):
             raise PluginError(
-                f"engine {options.engine} returned {type(result).__name__}, not ocrprep.Recognition"
+                f"engine {engine.name} returned {type(result).__name__}, not ocrprep.Recognition"
             )
         return result
 
+    def read(self, scan: Scan, options: RecognizeOptions) -> Recognition:
+        """Read a (cleaned) page; the word boxes refer to the input file's pixels."""
+        result = self.recognize(scan.pixels, scan.dpi, options)
+        return replace(result, words=scan.input_words(result.words))
+
+    def render(self, kind: str, image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> bytes:
+        """The ``kind`` document (e.g. ``pdf``) of ``image``, written by the engine ``options`` names."""
+        engine = self.engine(options.engine, kind)
+        document = self._call(engine, engine.renders[kind], image, dpi, options)
+        if not isinstance(document, bytes):
+            raise PluginError(f"engine {engine.name} wrote {type(document).__name__} as {kind}, not bytes")
+        return document
+
+    @staticmethod
+    def _call(
+        engine: Engine, func: Any, image: np.ndarray, dpi: int | None, options: RecognizeOptions
+    ) -> object:
+        """``func(image, dpi, options)`` on a read-only view; an unexpected error is this image's."""
+        view = image.view()
+        view.flags.writeable = False
+        try:
+            result: object = func(view, dpi, options)
+        except OcrprepError:
+            raise
+        except Exception as exc:
+            raise InputError(f"engine {engine.name} failed: {type(exc).__name__}: {exc}") from exc
+        return result
+
     def plugin_infos(self) -> list[PluginInfo]:
-        """Every registered plugin with its version, hooks and stages, in registration order."""
+        """Every registered plugin with its version, hooks, stages and engines, in registration order."""
         dists = {
             ep.name: ep.dist
             for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
@@ -200,6 +240,6 @@ class Host:
                 version, distribution = str(getattr(plugin, "__version__", "-")), "-"
             hooks = tuple(sorted(caller.name for caller in self.pm.get_hookcallers(plugin) or ()))
             stages = tuple(s.name for s in self.stages.values() if s.plugin == name)
-            engines = (name,) if "recognize" in hooks else ()
+            engines = tuple(e.name for e in self.engines.values() if e.plugin == name)
             infos.append(PluginInfo(name, version, distribution, hooks, stages, engines))
         return infos

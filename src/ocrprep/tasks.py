@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 
 from .batch import Settings, more_confident
-from .builtin.tesseract import searchable_pdf
 from .errors import InputError
 from .images import Page, to_gray, write_image
-from .measure import ScanMeasure, measure_scan
+from .measure import ScanMeasure
+from .types import Scan
 
 
 @dataclass(frozen=True)
@@ -40,11 +40,12 @@ class CleanWork:
         target = self.target(page)
         if self.skip_existing and target.exists():
             return page.label, None
-        result = to_gray(page.image)
-        for number, (step, result) in enumerate(self.settings.chain().stages(page.image, page.dpi), 1):
+        pixels, dpi = to_gray(page.image), page.dpi
+        for number, (step, scan) in enumerate(self.settings.chain().stages(page.image, page.dpi), 1):
+            pixels, dpi = scan.pixels, scan.dpi
             if self.save_stages is not None:
-                _write(self.save_stages / f"{page.stem}.{number}-{step.stage.name}.png", result, page.dpi)
-        _write(target, result, page.dpi)
+                _write(self.save_stages / f"{page.stem}.{number}-{step.stage.name}.png", pixels, dpi)
+        _write(target, pixels, dpi)
         return page.label, target
 
 
@@ -79,17 +80,19 @@ class OcrWork:
 
     def __call__(self, page: Page) -> Reading:
         host, options = self.settings.host(), self.settings.options
-        original = to_gray(page.image)
-        cleaned = self.settings.chain().run(page.image, page.dpi) if self.clean or self.keep_better else None
-        result = host.recognize(original if cleaned is None else cleaned, page.dpi, options)
+        original = Scan(to_gray(page.image), page.dpi)
+        cleaned = (
+            self.settings.chain().process(page.image, page.dpi) if self.clean or self.keep_better else None
+        )
+        result = host.read(original if cleaned is None else cleaned, options)
         kept = "original" if cleaned is None else "cleaned"
         if self.keep_better:
-            uncleaned = host.recognize(original, page.dpi, options)
+            uncleaned = host.read(original, options)
             if more_confident(uncleaned.confidence, result.confidence):
                 result, kept = uncleaned, "original"
-        image = original if kept == "original" or cleaned is None else cleaned
-        pdf = searchable_pdf(image, page.dpi, options) if self.pdf else None
-        scan = describe(measure_scan(original, page.dpi)) if self.measure else ""
+        shown = original if kept == "original" or cleaned is None else cleaned
+        pdf = host.render("pdf", shown.pixels, shown.dpi, options) if self.pdf else None
+        scan = describe(original.measure) if self.measure else ""
         return Reading(page.label, result.text, result.confidence, result.engine, page.dpi, kept, pdf, scan)
 
 

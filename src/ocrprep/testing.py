@@ -10,18 +10,18 @@ the image and the arguments, so a failing test says what to fix::
     def test_the_plugin_keeps_the_hook_contract():
         check_plugin(ocrprep_median)
 
-:func:`check_stage` runs a stage on all-white, all-black, 1x1 and very thin (1x200, 200x1) images,
-a small noisy text image and your own examples, with its defaults and with each choice and limit of
-every parameter. It checks that the stage returns a new 2-D ``uint8`` image of the input's shape,
-never writes into its input (a writable copy is compared afterwards, and a read-only one must work),
-and gives the same result twice; and that its parameters are declared coherently (the default
-passes its own checks and matches the function's default, limits are ordered, a value out of range
-or not among the choices is refused with :class:`~ocrprep.errors.UsageError`).
+:func:`check_stage` runs a stage on a :class:`~ocrprep.Scan` of all-white, all-black, 1x1 and
+very thin (1x200, 200x1) images, a small noisy text image and your own examples, at 300 DPI and
+with the DPI unknown, with its defaults and with each choice and limit of every parameter. It checks
+that the stage returns a new 2-D ``uint8`` image of the input's shape (or an :class:`~ocrprep.Warped`
+when it changes the geometry), never writes into its input, and gives the same result twice; and
+that its parameters are declared coherently (limits are ordered, a value out of range or not among
+the choices is refused with :class:`~ocrprep.errors.UsageError`).
 
-:func:`check_engine` calls a ``recognize`` implementation: it must return None for another engine's
-name, and for its own an :class:`~ocrprep.Recognition` (text ``str``, confidence a float from 0 to
-100 or None, words a tuple of :class:`~ocrprep.Word` with boxes inside the image) without touching
-the image. Plain functions: nothing here imports pytest.
+:func:`check_engine` calls an :class:`~ocrprep.Engine`: ``read`` must return an
+:class:`~ocrprep.Recognition` (text ``str``, confidence a float from 0 to 100 or None, words a tuple
+of :class:`~ocrprep.Word` with boxes inside the image) without touching the image, and each of its
+``renders`` bytes. Plain functions: nothing here imports pytest.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from __future__ import annotations
 import inspect
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -38,8 +38,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from . import hookspecs
 from .errors import UsageError
-from .hookspecs import DIGIT_CHARACTERS, PROJECT, Recognition, RecognizeOptions, Word
-from .pipeline import Param, Stage
+from .hookspecs import PROJECT
+from .plugins import Host
+from .types import DIGIT_CHARACTERS, Engine, Param, Recognition, RecognizeOptions, Scan, Stage, Warped, Word
 
 __all__ = ["check_engine", "check_plugin", "check_stage", "edge_images", "render_text"]
 
@@ -102,9 +103,8 @@ def check_stage(
 
     Examples
     --------
-    >>> from ocrprep.builtin.despeckle import STAGES
-    >>> for stage in STAGES:
-    ...     check_stage(stage)
+    >>> from ocrprep.plugins import Host
+    >>> check_stage(Host().stages["remove-specks"])
     """
     _check_declaration(stage)
     images = {**edge_images(), **(examples or {})}
@@ -114,27 +114,24 @@ def check_stage(
             f"example {label!r} must be a 2-D uint8 array, not {_describe(image)}",
         )
     for arguments in _argument_sets(stage) if args is None else args:
-        for dpi in (300, None) if stage.needs_dpi else (None,):
+        for dpi in (300, None):
             for label, image in images.items():
                 _check_run(stage, dict(arguments), label, image, dpi)
 
 
 def check_engine(
-    plugin: object,
-    name: str,
+    engine: Engine,
     *,
     image: np.ndarray | None = None,
     expected: str | None = "4711",
     digits: bool = True,
 ) -> Recognition:
-    """Check that a ``recognize`` implementation keeps the engine contract; return its reading.
+    """Check that an engine keeps the engine contract; return its reading of ``image``.
 
     Parameters
     ----------
-    plugin
-        The plugin module or object that has ``recognize``, or the ``recognize`` function itself.
-    name
-        The engine name it answers to (``options.engine``).
+    engine
+        The engine as your ``recognize_engines`` hook returns it.
     image
         The image to read; by default ``4711`` rendered in black on white.
     expected
@@ -145,32 +142,24 @@ def check_engine(
     Raises
     ------
     AssertionError
-        At the first fault: a result for another engine's name, a result that is not a
-        ``Recognition`` of the documented types, an image written into, or the wrong text.
+        At the first fault: a result that is not a ``Recognition`` of the documented types, an
+        image written into, the wrong text, or a render that is not bytes.
     """
-    recognize = getattr(plugin, "recognize", plugin)
-    if not callable(recognize):
-        raise AssertionError(f"{plugin!r} has no recognize function")
+    _require(isinstance(engine, Engine), f"{engine!r} is not an ocrprep.Engine")
+    name = engine.name
+    _require(bool(_STAGE_NAME.match(name)), f"engine name {name!r} cannot be given to --engine")
+    _require(callable(engine.read), f"engine {name}: read {engine.read!r} is not callable")
+    _require(bool(engine.doc.strip()), f"engine {name}: doc is empty; say in one line what it is")
     picture = render_text("4711", size=40) if image is None else image
     _require(
         isinstance(picture, np.ndarray) and picture.dtype == np.uint8 and picture.ndim == 2,
         f"the image to read must be a 2-D uint8 array, not {_describe(picture)}",
     )
-    other = RecognizeOptions(engine=f"not-{name}")
-    for_other = recognize(image=_read_only(picture), dpi=300, options=other)
-    _require(
-        for_other is None,
-        f"engine {name}: recognize answered for engine {other.engine!r} with {for_other!r}; return None "
-        "unless options.engine is your engine's name, so that the engine the user chose answers",
-    )
+    options = RecognizeOptions(engine=name)
     writable = picture.copy()
-    result = _recognize(
-        recognize, name, writable, "a writable copy of the image", RecognizeOptions(engine=name)
-    )
+    result = _recognize(engine, writable, "a writable copy of the image", options)
     _require(np.array_equal(writable, picture), f"engine {name} wrote into its input image; read a copy")
-    again = _recognize(
-        recognize, name, _read_only(picture), "a read-only image", RecognizeOptions(engine=name)
-    )
+    again = _recognize(engine, _read_only(picture), "a read-only image", options)
     for label, reading in (("the image", result), ("the read-only image", again)):
         _check_recognition(name, reading, picture.shape, label)
     if expected is not None:
@@ -180,9 +169,11 @@ def check_engine(
         )
     if digits:
         reading = _recognize(
-            recognize, name, _read_only(picture), "the image with digits=True",
+            engine,
+            _read_only(picture),
+            "the image with digits=True",
             RecognizeOptions(engine=name, digits=True),
-        )  # fmt: skip
+        )
         _check_recognition(name, reading, picture.shape, "the image with digits=True")
         stray = sorted(set(reading.text) - set(DIGIT_CHARACTERS) - set(" \n"))
         _require(
@@ -190,25 +181,29 @@ def check_engine(
             f"engine {name} returned {reading.text!r} with digits=True: {''.join(stray)!r} is not among "
             f"{DIGIT_CHARACTERS!r}",
         )
-    blank = _recognize(
-        recognize, name, _read_only(np.full((40, 120), 255, np.uint8)), "an all-white image",
-        RecognizeOptions(engine=name),
-    )  # fmt: skip
+    blank = _recognize(engine, _read_only(np.full((40, 120), 255, np.uint8)), "an all-white image", options)
     _check_recognition(name, blank, (40, 120), "an all-white image")
+    for kind, render in engine.renders.items():
+        try:
+            document = render(_read_only(picture), 300, options)
+        except Exception as exc:
+            raise AssertionError(
+                f"engine {name} failed to write {kind}: {type(exc).__name__}: {exc}"
+            ) from exc
+        _require(
+            isinstance(document, bytes) and len(document) > 0,
+            f"engine {name} wrote {kind} as {type(document).__name__}; return the document's bytes",
+        )
+        _require(kind != "pdf" or document.startswith(b"%PDF"), f"engine {name}: its pdf is not a PDF file")
     return result
 
 
-def check_plugin(
-    plugin: object,
-    engine: str | None = None,
-    examples: Mapping[str, np.ndarray] | None = None,
-) -> None:
-    """Check a whole plugin module or object: its hooks exist, its stages and its engine conform.
+def check_plugin(plugin: object, examples: Mapping[str, np.ndarray] | None = None) -> None:
+    """Check a whole plugin module or object: its hooks exist, its stages and its engines conform.
 
     Registers ``plugin`` in a new plugin manager with ocrprep's hook specifications (a misspelled
     hook fails here, as it would in ``ocrprep``), then runs :func:`check_stage` on every stage it
-    contributes (with ``examples``) and, when it implements ``recognize``, :func:`check_engine` with
-    the engine name ``engine`` (the plugin's entry-point name by convention).
+    contributes (with ``examples``) and :func:`check_engine` on every engine.
     """
     pm = pluggy.PluginManager(PROJECT)
     pm.add_hookspecs(hookspecs)
@@ -220,23 +215,26 @@ def check_plugin(
         raise AssertionError(f"plugin {name} does not fit ocrprep's hooks: {exc}") from None
     hooks = {caller.name for caller in pm.get_hookcallers(plugin) or ()}
     _require(bool(hooks), f"plugin {name} implements no hook; mark its functions with @ocrprep.hookimpl")
-    if "preprocess_stages" in hooks:
-        stages = pm.hook.preprocess_stages()
-        contributed = [stage for result in stages for stage in (result or ())]
-        names = [getattr(stage, "name", None) for stage in contributed]
-        _require(len(names) == len(set(names)), f"plugin {name} contributes one stage name twice: {names}")
-        builtin = _builtin_stage_names()
-        for stage in contributed:
-            _require(isinstance(stage, Stage), f"plugin {name} returned {stage!r}, not an ocrprep.Stage")
+    builtin = _builtin_names()
+    for hook, kind in (("preprocess_stages", Stage), ("recognize_engines", Engine)):
+        if hook not in hooks:
+            continue
+        contributed = [item for result in getattr(pm.hook, hook)() for item in (result or ())]
+        names = [getattr(item, "name", None) for item in contributed]
+        what = kind.__name__.lower()
+        _require(len(names) == len(set(names)), f"plugin {name} contributes one {what} name twice: {names}")
+        for item in contributed:
             _require(
-                stage.name not in builtin,
-                f"plugin {name}: stage {stage.name!r} clashes with a built-in stage; choose another name",
+                isinstance(item, kind), f"plugin {name} returned {item!r}, not an ocrprep.{kind.__name__}"
             )
-            check_stage(stage, examples)
-    if "recognize" in hooks:
-        _require(engine is not None, f"plugin {name} implements recognize: pass engine=<its engine name>")
-        assert engine is not None
-        check_engine(plugin, engine)
+            _require(
+                item.name not in builtin,
+                f"plugin {name}: {what} {item.name!r} clashes with a built-in one; choose another name",
+            )
+            if isinstance(item, Stage):
+                check_stage(item, examples)
+            else:
+                check_engine(item)
 
 
 def _check_declaration(stage: Stage) -> None:
@@ -254,15 +252,16 @@ def _check_declaration(stage: Stage) -> None:
     except (TypeError, ValueError):  # builtins without a signature: nothing more to compare
         signature = None
     for param in stage.params:
-        _check_param(stage, param, signature)
-    if signature is not None and stage.needs_dpi:
+        _check_param(stage, param)
+    if signature is not None:
+        first = next(iter(signature.parameters.values()), None)
         _require(
-            _accepts(signature, "dpi"),
-            f"stage {stage.name} has needs_dpi=True but {_func_name(stage)} takes no dpi argument",
+            first is not None and first.kind in (first.POSITIONAL_ONLY, first.POSITIONAL_OR_KEYWORD),
+            f"stage {stage.name}: {_func_name(stage)} must take the Scan as its first argument",
         )
 
 
-def _check_param(stage: Stage, param: Param, signature: inspect.Signature | None) -> None:
+def _check_param(stage: Stage, param: Param) -> None:
     where = f"stage {stage.name}, parameter {param.name}"
     _require(param.name.isidentifier(), f"{where}: the name must be a Python identifier (use _ not -)")
     _require(callable(param.type), f"{where}: type {param.type!r} is not callable")
@@ -271,17 +270,11 @@ def _check_param(stage: Stage, param: Param, signature: inspect.Signature | None
         _require(
             param.minimum <= param.maximum, f"{where}: minimum {param.minimum} > maximum {param.maximum}"
         )
-    try:
-        converted = param.convert(param.default)
-    except UsageError as exc:
-        raise AssertionError(
-            f"{where}: the default {param.default!r} is refused by its own Param: {exc}"
-        ) from None
     if param.type in (int, float, str, bool):
         _require(
-            _same(converted, param.default),
-            f"{where}: the default {param.default!r} ({type(param.default).__name__}) is not a "
-            f"{getattr(param.type, '__name__', param.type)}; convert gives {converted!r}",
+            type(param.default) is param.type,
+            f"{where}: the function's default {param.default!r} is not a "
+            f"{getattr(param.type, '__name__', param.type)}",
         )
     for choice in param.choices:
         try:
@@ -297,24 +290,6 @@ def _check_param(stage: Stage, param: Param, signature: inspect.Signature | None
         _convert_refuses(where, param, _above(param), "a value above the maximum")
     if param.choices:
         _convert_refuses(where, param, _not_a_choice(param), "a value that is not a choice")
-    if signature is None:
-        return
-    _require(
-        _accepts(signature, param.name),
-        f"{where}: {_func_name(stage)} has no argument {param.name}",
-    )
-    declared = signature.parameters.get(param.name)
-    if declared is not None:
-        _require(
-            declared.default is not inspect.Parameter.empty,
-            f"{where}: {_func_name(stage)} gives {param.name} no default, so a pipeline that omits it "
-            f"fails; give it the default {param.default!r}",
-        )
-        _require(
-            declared.default == param.default,
-            f"{where}: Param default {param.default!r} differs from the function's default "
-            f"{declared.default!r}; 'ocrprep stages' would show the wrong one",
-        )
 
 
 def _convert_refuses(where: str, param: Param, value: object, what: str, required: bool = True) -> None:
@@ -369,62 +344,59 @@ def _argument_sets(stage: Stage) -> list[dict[str, Any]]:
 
 
 def _check_run(stage: Stage, args: dict[str, Any], label: str, image: np.ndarray, dpi: int | None) -> None:
-    call_args = {**args, "dpi": dpi} if stage.needs_dpi else args
-    where = f"stage {stage.name}{_show(args)} on the {label} image"
-    if stage.needs_dpi:
-        where += f" at dpi={dpi}"
+    where = f"stage {stage.name}{_show(args)} on the {label} image at dpi={dpi}"
     writable = image.copy()
-    first = _call(stage, writable, call_args, where)
+    first = _call(stage, Scan(writable, dpi), args, where)
     _require(
         np.array_equal(writable, image),
-        f"{where}: it wrote into its input; work on a copy (e.g. image.copy()) and return that",
+        f"{where}: it wrote into its input; work on a copy (e.g. scan.pixels.copy()) and return that",
+    )
+    pixels = first.pixels if isinstance(first, Warped) else first
+    _require(
+        isinstance(pixels, np.ndarray),
+        f"{where}: returned {type(first).__name__}, not a numpy array or ocrprep.Warped",
     )
     _require(
-        isinstance(first, np.ndarray),
-        f"{where}: returned {type(first).__name__}, not a numpy array",
-    )
-    _require(
-        first.ndim == 2 and first.dtype == np.uint8,
-        f"{where}: returned {_describe(first)}, not a 2-D uint8 image; convert with "
+        pixels.ndim == 2 and pixels.dtype == np.uint8,
+        f"{where}: returned {_describe(pixels)}, not a 2-D uint8 image; convert with "
         "np.clip(result, 0, 255).astype(np.uint8)",
     )
     _require(
-        first.shape == image.shape,
-        f"{where}: changed the shape from {image.shape} to {first.shape}; stages keep the image size",
+        isinstance(first, Warped) or pixels.shape == image.shape,
+        f"{where}: changed the shape from {image.shape} to {pixels.shape}; a stage that scales, crops "
+        "or rotates returns ocrprep.Warped (e.g. Warped.crop(pixels, left, top))",
     )
     _require(
-        not np.may_share_memory(first, writable),
-        f"{where}: returned its input (or a view of it); return a new array, e.g. image.copy()",
+        not np.may_share_memory(pixels, writable),
+        f"{where}: returned its input (or a view of it); return a new array, e.g. scan.pixels.copy()",
     )
-    read_only = _read_only(image)
-    second = _call(stage, read_only, call_args, where + " (read-only input)")
+    second = _call(stage, Scan(_read_only(image), dpi), args, where + " (again)")
+    again = second.pixels if isinstance(second, Warped) else second
     _require(
-        isinstance(second, np.ndarray) and np.array_equal(first, second),
+        isinstance(again, np.ndarray) and np.array_equal(pixels, again),
         f"{where}: two runs on the same image gave different results; a stage must be deterministic "
         "(seed any randomness from the image or a parameter)",
     )
 
 
-def _call(stage: Stage, image: np.ndarray, args: Mapping[str, Any], where: str) -> Any:
+def _call(stage: Stage, scan: Scan, args: Mapping[str, Any], where: str) -> Any:
     try:
-        return stage.func(image, **args)
+        return stage.func(scan, **args)
     except Exception as exc:
         hint = ""
         if "read-only" in str(exc):
-            hint = "; it writes into its input, which the runner passes read-only: work on a copy"
+            hint = "; it writes into scan.pixels, which are read-only: work on a copy"
         raise AssertionError(f"{where}: raised {type(exc).__name__}: {exc}{hint}") from exc
 
 
-def _recognize(
-    recognize: Callable[..., Any], name: str, image: np.ndarray, label: str, options: RecognizeOptions
-) -> Recognition:
+def _recognize(engine: Engine, image: np.ndarray, label: str, options: RecognizeOptions) -> Recognition:
     try:
-        result = recognize(image=image, dpi=300, options=options)
+        result = engine.read(image, 300, options)
     except Exception as exc:
-        raise AssertionError(f"engine {name} failed on {label}: {type(exc).__name__}: {exc}") from exc
+        raise AssertionError(f"engine {engine.name} failed on {label}: {type(exc).__name__}: {exc}") from exc
     if not isinstance(result, Recognition):
         raise AssertionError(
-            f"engine {name} returned {type(result).__name__} for {label}, not ocrprep.Recognition"
+            f"engine {engine.name} returned {type(result).__name__} for {label}, not ocrprep.Recognition"
         )
     return result
 
@@ -467,21 +439,16 @@ def _check_recognition(name: str, result: Recognition, shape: tuple[int, ...], l
         )
 
 
-def _builtin_stage_names() -> set[str]:
-    from .builtin.despeckle import STAGES
-
-    return {stage.name for stage in STAGES}
+def _builtin_names() -> set[str]:
+    """The names of the built-in plugins' stages and engines."""
+    host = Host(entry_points=False)
+    return {*host.stages, *host.engines}
 
 
 def _read_only(image: np.ndarray) -> np.ndarray:
     view = image.copy()
     view.flags.writeable = False
     return view
-
-
-def _accepts(signature: inspect.Signature, name: str) -> bool:
-    kinds = {p.kind for p in signature.parameters.values()}
-    return name in signature.parameters or inspect.Parameter.VAR_KEYWORD in kinds
 
 
 def _same(a: object, b: object) -> bool:

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from .compare import read_truth
 from .errors import UsageError
-from .hookspecs import RecognizeOptions
 from .images import PageError, read_pages
 from .metrics import TextOptions, error_rate, score
 from .pipeline import DEFAULT_PIPELINE, NAMED_PIPELINES
 from .plugins import Host
+from .types import RecognizeOptions
 
 SEARCH_SPACE: dict[str, tuple[str, ...]] = {
     "threshold": (

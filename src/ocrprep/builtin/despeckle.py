@@ -1,21 +1,22 @@
 """The built-in cleanup stages: grayscale, invert, normalize-background, threshold, join-dots, opening,
 remove-specks.
 
-Every stage is a pure function over a 2-D ``uint8`` image where 0 is ink and 255 is paper: it never
-changes its input and returns a new image of the same shape. Stages that look for ink (``join-dots``,
+Every stage is a pure function of a :class:`~ocrprep.types.Scan` (a read-only 2-D ``uint8`` image
+where 0 is ink and 255 is paper, its DPI and its measurement) that returns a new image of the same
+shape. Stages that look for ink (``join-dots``,
 ``opening``, ``remove-specks``) count every pixel darker than mid-gray (below 128) as ink, so they
 belong after a ``threshold``; with an ``auto`` size they split ink from paper at Otsu's level
 instead (the same on a thresholded image), so they also work on gray images.
 
 Sizes are :class:`Size` values: pixels (``3`` or ``3px``), points at the image's resolution
 (``0.5pt``; 300 DPI is assumed when the file does not say), or ``auto``: derived from the text's
-stroke width and character height as :func:`ocrprep.measure.measure_scan` finds them in the image.
+stroke width and character height in ``scan.measure``, which is measured once and shared by every
+stage that sees the same pixels.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from typing import TypeAlias
 
@@ -25,133 +26,47 @@ from skimage.filters import threshold_sauvola
 from skimage.morphology import disk
 
 from ..hookspecs import hookimpl
-from ..images import to_gray
 from ..measure import (
     HEAVILY_SPECKLED,
     PEN_DAB,
     SOLID,
     SPECKLED,
     Components,
+    ScanMeasure,
     components,
     glyph_like,
-    ink_components,
-    ink_mask,
-    is_inverted,
     join_gaps,
-    measure_ink,
-    measure_scan,
 )
-from ..pipeline import Param, Stage
+from ..types import Param, Scan, Size, Stage
 
 INK_BELOW = 128
 """Pixels darker than this are ink for the stages that look for ink."""
 THINNEST = 0.7
 """The thinnest strokes of a font (crossbars, joins) are this share of its stems or more."""
-DEFAULT_DPI = 300
-"""The resolution assumed for sizes in points when the image file does not state one."""
-POINTS_PER_INCH = 72
 
 SizeSpec: TypeAlias = "Size | float | str"
 """What stage functions accept as a size: a Size, a number of pixels, or text such as ``"0.5pt"``."""
 
-_SIZE = re.compile(r"(?P<value>\d+(?:\.\d*)?|\.\d+)\s*(?P<unit>px|pt)?")
 
-
-class Size:
-    """A length written as ``auto``, pixels (``3``, ``3px``, ``2.5``) or points (``0.5pt``).
-
-    Points are converted at the image's DPI (``DEFAULT_DPI`` when unknown); ``auto`` is decided by
-    each stage from the measured text. A size in pixels equals the plain number: ``Size("3px") == 3``.
-
-    >>> Size("0.5pt").pixels(dpi=144, auto=0)
-    1.0
-    >>> Size("auto").pixels(dpi=None, auto=4.0)
-    4.0
+def grayscale(scan: Scan) -> np.ndarray:
+    """The page in 8-bit gray, as every stage gets it: the host converts any image before the first
+    stage (RGB by luma, alpha composited on white, 16-bit scaled down), so this returns a copy.
     """
-
-    FORMS = "auto, pixels (3 or 3px) or points at the image's DPI (0.5pt)"
-    __slots__ = ("unit", "value")
-    unit: str
-    """``px``, ``pt`` or ``auto``."""
-    value: float
-    """The number written (0 for ``auto``)."""
-
-    def __init__(self, spec: object) -> None:
-        if isinstance(spec, Size):
-            value, unit = spec.value, spec.unit
-        elif isinstance(spec, int | float) and not isinstance(spec, bool):
-            value, unit = float(spec), "px"
-        elif isinstance(spec, str):
-            text = spec.strip().strip("'\"").strip().lower()
-            match = _SIZE.fullmatch(text)
-            if text == "auto":
-                value, unit = 0.0, "auto"
-            elif match is None:
-                raise ValueError(f"expected {self.FORMS}, got {spec!r}")
-            else:
-                value, unit = float(match["value"]), match["unit"] or "px"
-        else:
-            raise TypeError(f"expected {self.FORMS}, got {spec!r}")
-        if not (math.isfinite(value) and value >= 0):
-            raise ValueError(f"a size must be a finite number >= 0, got {spec!r}")
-        object.__setattr__(self, "value", value)
-        object.__setattr__(self, "unit", unit)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError("Size is immutable")
-
-    @property
-    def is_auto(self) -> bool:
-        return self.unit == "auto"
-
-    def pixels(self, dpi: int | None, auto: float) -> float:
-        """The size in pixels at ``dpi`` (None: ``DEFAULT_DPI``); ``auto`` stands for ``auto``."""
-        if self.unit == "auto":
-            return auto
-        if self.unit == "pt":
-            return self.value * (dpi or DEFAULT_DPI) / POINTS_PER_INCH
-        return self.value
-
-    def __str__(self) -> str:
-        if self.unit == "auto":
-            return "auto"
-        return f"{self.value:g}" + ("pt" if self.unit == "pt" else "")
-
-    def __repr__(self) -> str:
-        """As a pipeline file writes it: a bare number of pixels, or a quoted ``"auto"`` / ``"0.5pt"``."""
-        if self.unit == "px":
-            return str(int(self.value)) if self.value.is_integer() else repr(self.value)
-        return repr(str(self))
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Size):
-            return (self.unit, self.value) == (other.unit, other.value)
-        if isinstance(other, int | float) and not isinstance(other, bool):
-            return self.unit == "px" and self.value == other
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self.value) if self.unit == "px" else hash((self.unit, self.value))
+    return scan.pixels.copy()
 
 
-def grayscale(image: np.ndarray) -> np.ndarray:
-    """Any image as 2-D ``uint8`` gray: RGB by luma, alpha composited on white, 16-bit scaled down."""
-    gray = to_gray(image)
-    return gray.copy() if gray is image else gray
-
-
-def invert(image: np.ndarray, mode: str = "auto") -> np.ndarray:
+def invert(scan: Scan, mode: str = "auto") -> np.ndarray:
     """Make light text on a dark background dark on light.
 
-    ``auto`` inverts only when :func:`ocrprep.measure.is_inverted` finds light text on a dark
-    background; ``true`` always inverts, ``false`` never does.
+    ``auto`` inverts only when the measurement finds light text on a dark background
+    (:func:`ocrprep.measure.is_inverted`); ``true`` always inverts, ``false`` never does.
     """
-    if mode == "true" or (mode == "auto" and is_inverted(image)):
-        return 255 - image
-    return image.copy()
+    if mode == "true" or (mode == "auto" and scan.measure.inverted):
+        return 255 - scan.pixels
+    return scan.pixels.copy()
 
 
-def normalize_background(image: np.ndarray, size: SizeSpec = "auto", dpi: int | None = None) -> np.ndarray:
+def normalize_background(scan: Scan, size: SizeSpec = "auto") -> np.ndarray:
     """Even out uneven lighting (shadows, yellowed or gray paper): divide by the paper's brightness.
 
     The paper's brightness is estimated everywhere by a morphological closing (a local maximum
@@ -161,30 +76,19 @@ def normalize_background(image: np.ndarray, size: SizeSpec = "auto", dpi: int | 
     text on light paper is expected; put ``invert`` first for light text. An image without
     measurable text (with ``auto``) is returned unchanged.
     """
+    image = scan.pixels
     if image.size == 0 or image.min() == image.max():
         return image.copy()
     size = Size(size)
-    height = _rough_char_height(image) if size.is_auto else None
+    height = scan.measure.char_height if size.is_auto else None
     if size.is_auto and height is None:
         return image.copy()
-    diameter = round(size.pixels(dpi, 2 * (height or 0.0)))
+    diameter = round(size.pixels(scan.dpi, 2 * (height or 0.0)))
     if diameter < 3:
         return image.copy()
     paper = np.maximum(_paper_brightness(image, diameter), 1)
     result: np.ndarray = cv2.divide(image, paper, scale=255)
     return result
-
-
-def _rough_char_height(image: np.ndarray) -> float | None:
-    """The measured character height, px; images of over 4 megapixels are measured at half size.
-
-    Sizing a window to the text needs no pixel precision, and half size is four times faster.
-    """
-    if image.size <= 4_000_000:
-        return measure_scan(image).char_height
-    half = cv2.resize(image, (image.shape[1] // 2, image.shape[0] // 2), interpolation=cv2.INTER_AREA)
-    height = measure_scan(half).char_height
-    return None if height is None else 2 * height
 
 
 def _paper_brightness(image: np.ndarray, diameter: int) -> np.ndarray:
@@ -206,12 +110,7 @@ def _paper_brightness(image: np.ndarray, diameter: int) -> np.ndarray:
 
 
 def threshold(
-    image: np.ndarray,
-    value: int = 160,
-    method: str = "fixed",
-    window: SizeSpec = 25,
-    k: float = 0.2,
-    dpi: int | None = None,
+    scan: Scan, value: int = 160, method: str = "fixed", window: SizeSpec = 25, k: float = 0.2
 ) -> np.ndarray:
     """Make every pixel exactly ink (0) or paper (255).
 
@@ -221,6 +120,7 @@ def threshold(
     ``k`` weighting the spread; ``window=auto`` is three character heights, so each window holds
     paper around the glyphs. A uniform image is mapped by ``value`` whatever the method.
     """
+    image = scan.pixels
     if method == "fixed" or image.min() == image.max():
         level: np.ndarray | float = value
     elif method == "otsu":
@@ -228,34 +128,36 @@ def threshold(
     else:
         size = Size(window)
         auto = 25.0
-        if size.is_auto:
-            measure = measure_scan(image, dpi)
-            auto = 3 * measure.char_height if measure.char_height else auto
-        side = max(3, round(size.pixels(dpi, auto)) | 1)
+        if size.is_auto and scan.measure.char_height:
+            auto = 3 * scan.measure.char_height
+        side = max(3, round(size.pixels(scan.dpi, auto)) | 1)
         level = threshold_sauvola(image, window_size=side, k=k)
     return np.where(image <= level, np.uint8(0), np.uint8(255))  # uint8 throughout: no int64 page copy
 
 
-def join_dots(image: np.ndarray, pitch: SizeSpec = "auto", dpi: int | None = None) -> np.ndarray:
+def join_dots(scan: Scan, pitch: SizeSpec = "auto") -> np.ndarray:
     """Join the dots of dot-matrix print into solid strokes, which Tesseract reads far better.
 
     A morphological closing of the ink just wide enough to bridge neighbouring dots ``pitch``
     pixels apart (centre to centre), diagonal ones included, and no wider (see
     :func:`ocrprep.measure.join_gaps`). ``auto``: the pitch measured when the image is dot-matrix
-    print; otherwise the image is returned unchanged. Only adds ink, between dots.
+    print; otherwise (light text on dark included: put ``invert`` first) the image is returned
+    unchanged. Only adds ink, between dots.
     """
     size = Size(pitch)
-    ink = ink_mask(image) if size.is_auto else image < INK_BELOW
-    measure = measure_ink(ink, dpi)
-    spacing = size.pixels(dpi, measure.dot_pitch or 0.0)
-    result = image.copy()
+    measure = _dark_text(scan)
+    ink = scan.ink if size.is_auto else scan.pixels < INK_BELOW
+    spacing = size.pixels(scan.dpi, (measure.dot_pitch if measure else None) or 0.0)
+    result = scan.pixels.copy()
     if spacing >= 2:
-        dot = measure.stroke_width if measure.dot_matrix and measure.stroke_width else spacing / 2
+        dot = spacing / 2
+        if measure is not None and measure.dot_matrix and measure.stroke_width:
+            dot = measure.stroke_width
         result[join_gaps(ink, spacing, dot) & ~ink] = 0
     return result
 
 
-def opening(image: np.ndarray, radius: SizeSpec = 1, dpi: int | None = None) -> np.ndarray:
+def opening(scan: Scan, radius: SizeSpec = 1) -> np.ndarray:
     """Morphological opening of the dark ink with a disk of ``radius`` pixels.
 
     Removes ink thinner than ``2 * radius + 1`` pixels (specks, hairlines), so the radius must stay
@@ -263,30 +165,26 @@ def opening(image: np.ndarray, radius: SizeSpec = 1, dpi: int | None = None) -> 
     (:attr:`~ocrprep.measure.ScanMeasure.stem_width`), rounded: it removes ink less than about half
     as thick as the stems. It is never so large that the thinnest strokes of a font, ``THINNEST``
     of the stems (crossbars, joins), would go. It is 0 when the scan is not heavily speckled (fewer
-    specks than glyphs: the opening reshapes the glyphs too) or has no measurable text, and then
-    the image is returned unchanged. ``radius`` 0 returns a copy.
+    specks than glyphs: the opening reshapes the glyphs too), has no measurable text or is light
+    text on dark, and then the image is returned unchanged. ``radius`` 0 returns a copy.
     """
     size = Size(radius)
     auto = 0.0
-    if size.is_auto:
-        measure = measure_ink(ink_mask(image), dpi)
-        if measure.stem_width is not None and measure.speck_ratio >= HEAVILY_SPECKLED:
-            width = measure.stem_width
-            auto = min(math.floor(width / 4 + 0.5), (THINNEST * width - 1) // 2)
-    pixels = math.floor(size.pixels(dpi, auto))
+    measure = _dark_text(scan) if size.is_auto else None
+    if measure is not None and measure.stem_width is not None and measure.speck_ratio >= HEAVILY_SPECKLED:
+        width = measure.stem_width
+        auto = min(math.floor(width / 4 + 0.5), (THINNEST * width - 1) // 2)
+    pixels = math.floor(size.pixels(scan.dpi, auto))
     if pixels == 0:
-        return image.copy()
+        return scan.pixels.copy()
     kernel = disk(pixels).astype(np.uint8)
     # Opening the dark ink is closing the bright paper.
-    return cv2.morphologyEx(image, cv2.MORPH_CLOSE, kernel)
+    result: np.ndarray = cv2.morphologyEx(scan.pixels, cv2.MORPH_CLOSE, kernel)
+    return result
 
 
 def remove_specks(
-    image: np.ndarray,
-    min_size: SizeSpec = 100,
-    connectivity: int = 8,
-    keep_punctuation: str = "auto",
-    dpi: int | None = None,
+    scan: Scan, min_size: SizeSpec = 100, connectivity: int = 8, keep_punctuation: str = "auto"
 ) -> np.ndarray:
     """Paint white every connected ink component of fewer than ``min_size`` pixels.
 
@@ -300,22 +198,18 @@ def remove_specks(
     :func:`classify_specks`), and dot-matrix print is judged by its joined glyphs, so its dots stay.
     With ``auto`` the lighter rim of a removed speck on a gray image goes with it.
     """
-    removed, _ = classify_specks(image, min_size, connectivity, keep_punctuation, dpi)
+    removed, _ = classify_specks(scan, min_size, connectivity, keep_punctuation)
     if Size(min_size).is_auto and removed.any():
         # On a gray image a speck has a lighter anti-aliased rim that is not ink; it goes too.
         rim = cv2.dilate(removed.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-        removed = removed | (rim & ~ink_mask(image))
-    cleaned = image.copy()
+        removed = removed | (rim & ~scan.ink)
+    cleaned = scan.pixels.copy()
     cleaned[removed] = 255
     return cleaned
 
 
 def classify_specks(
-    image: np.ndarray,
-    min_size: SizeSpec = "auto",
-    connectivity: int = 8,
-    keep_punctuation: str = "auto",
-    dpi: int | None = None,
+    scan: Scan, min_size: SizeSpec = "auto", connectivity: int = 8, keep_punctuation: str = "auto"
 ) -> tuple[np.ndarray, np.ndarray]:
     """Which ink ``remove-specks`` removes, and which small ink it keeps because it looks like text.
 
@@ -330,25 +224,27 @@ def classify_specks(
     outnumbers punctuation, so a small component is kept only when it is both next to text and a
     dab of the pen: the same speck away from the text goes. On a clean scan it is kept when it is
     either: faint punctuation that prints smaller than the pen, and colons or bullets set apart
-    from the words, stay; only dust away from the text goes. With ``auto`` and no measurable text
-    (blank, solid or noise-only images) nothing is removed.
+    from the words, stay; only dust away from the text goes. With ``auto`` and no measurable dark
+    text (blank, solid, noise-only or light-on-dark images) nothing is removed.
     """
     size = Size(min_size)
     keep = keep_punctuation == "true" or (keep_punctuation == "auto" and size.is_auto)
-    ink = ink_mask(image) if size.is_auto else image < INK_BELOW
-    nothing = np.zeros(image.shape, bool)
-    measure = measure_ink(ink, dpi) if size.is_auto or keep else None
-    if measure is None or not measure.has_text:
+    ink = scan.ink if size.is_auto else scan.pixels < INK_BELOW
+    nothing = np.zeros(ink.shape, bool)
+    measure = _dark_text(scan) if size.is_auto or keep else None
+    if measure is None:
         if size.is_auto:
             return nothing, nothing
-        return _small_components(ink, _area_limit(size, dpi, 0.0), connectivity), nothing
+        return _small_components(ink, _area_limit(size, scan.dpi, 0.0), connectivity), nothing
     assert measure.stroke_width is not None and measure.char_height is not None
     stroke, height = measure.stroke_width, measure.char_height
-    limit = _area_limit(size, dpi, stroke * height / 4)
+    limit = _area_limit(size, scan.dpi, stroke * height / 4)
     if measure.dot_pitch:
         judged = components(join_gaps(ink, measure.dot_pitch, stroke), connectivity)
+    elif size.is_auto and connectivity == 8:
+        judged = scan.components
     else:
-        judged = ink_components(ink) if connectivity == 8 else components(ink, connectivity)
+        judged = components(ink, connectivity)
     small = judged.area < limit
     punctuation = np.zeros_like(small)
     if keep:
@@ -361,6 +257,12 @@ def classify_specks(
     removed = np.concatenate(([False], small & ~punctuation))
     kept = np.concatenate(([False], punctuation))
     return ink & removed[judged.labels], ink & kept[judged.labels]
+
+
+def _dark_text(scan: Scan) -> ScanMeasure | None:
+    """The scan's measurement when it found dark text on light paper, which the ink stages work on."""
+    measure = scan.measure
+    return measure if measure.has_text and not measure.inverted else None
 
 
 def _area_limit(size: Size, dpi: int | None, auto: float) -> float:
@@ -414,20 +316,14 @@ _SIZE_UNIT = "px: 3 or 3px; or points: 0.5pt; or auto"
 """How sizes are written, shown in parameter descriptions and in usage errors."""
 
 STAGES = (
-    Stage("grayscale", grayscale, "Convert any image (RGB, alpha, palette, 16-bit) to 8-bit gray."),
+    Stage(
+        "grayscale", grayscale, "The page in 8-bit gray (every image is made gray before the first stage)."
+    ),
     Stage(
         "invert",
         invert,
         "Make light text on a dark background dark on light (auto: only when the scan is like that).",
-        (
-            Param(
-                "mode",
-                str,
-                "auto",
-                "auto: when light text on dark is detected",
-                choices=("auto", "true", "false"),
-            ),
-        ),
+        (Param("mode", str, "auto: when light text on dark is detected", choices=("auto", "true", "false")),),
     ),
     Stage(
         "normalize-background",
@@ -437,12 +333,10 @@ STAGES = (
             Param(
                 "size",
                 Size,
-                "auto",
                 "diameter of the area the paper brightness is taken from; auto: 2 character heights",
                 _SIZE_UNIT,
             ),
         ),
-        needs_dpi=True,
     ),
     Stage(
         "threshold",
@@ -450,34 +344,18 @@ STAGES = (
         "Binarise: every pixel becomes ink (0) or paper (255).",
         (
             Param(
-                "value",
-                int,
-                160,
-                "fixed: pixels at or below this are ink",
-                "gray level",
-                minimum=0,
-                maximum=255,
+                "value", int, "fixed: pixels at or below this are ink", "gray level", minimum=0, maximum=255
             ),
-            Param(
-                "method",
-                str,
-                "fixed",
-                "how the level is chosen",
-                choices=("fixed", "otsu", "sauvola"),
-            ),
-            Param(
-                "window", Size, 25, "sauvola: side of the local window; auto: 3 character heights", _SIZE_UNIT
-            ),
-            Param("k", float, 0.2, "sauvola: weight of the local spread", minimum=0.0, maximum=1.0),
+            Param("method", str, "how the level is chosen", choices=("fixed", "otsu", "sauvola")),
+            Param("window", Size, "sauvola: side of the local window; auto: 3 character heights", _SIZE_UNIT),
+            Param("k", float, "sauvola: weight of the local spread", minimum=0.0, maximum=1.0),
         ),
-        needs_dpi=True,
     ),
     Stage(
         "join-dots",
         join_dots,
         "Join the dots of dot-matrix print into strokes (auto: only when the scan is dot-matrix).",
-        (Param("pitch", Size, "auto", "distance between neighbouring dots, centre to centre", _SIZE_UNIT),),
-        needs_dpi=True,
+        (Param("pitch", Size, "distance between neighbouring dots, centre to centre", _SIZE_UNIT),),
     ),
     Stage(
         "opening",
@@ -487,12 +365,10 @@ STAGES = (
             Param(
                 "radius",
                 Size,
-                1,
                 "disk radius; removes ink thinner than 2*radius+1; auto: ~stem width / 4 if speckled",
                 _SIZE_UNIT,
             ),
         ),
-        needs_dpi=True,
     ),
     Stage(
         "remove-specks",
@@ -502,20 +378,17 @@ STAGES = (
             Param(
                 "min_size",
                 Size,
-                100,
                 "smallest component kept (area); auto: stroke width x character height / 4",
                 "px of area: 100 or 100px; or points: 1pt, a square's side; or auto",
             ),
-            Param("connectivity", int, 8, "4: edge neighbours; 8: also corners", choices=(4, 8)),
+            Param("connectivity", int, "4: edge neighbours; 8: also corners", choices=(4, 8)),
             Param(
                 "keep_punctuation",
                 str,
-                "auto",
                 "keep small components where punctuation sits; auto: with min_size=auto",
                 choices=("auto", "true", "false"),
             ),
         ),
-        needs_dpi=True,
     ),
 )
 

@@ -10,17 +10,17 @@ from __future__ import annotations
 import functools
 import os
 import shlex
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import pytesseract
 
 from ..errors import EngineMissingError, InputError
-from ..hookspecs import DIGIT_CHARACTERS, Recognition, RecognizeOptions, Word, hookimpl
+from ..hookspecs import hookimpl
+from ..types import Engine, Recognition, RecognizeOptions
 
 ENGINE = "tesseract"
-SINGLE_LINE_PSM = 7
 INSTALL_HINT = (
     "install it (Debian/Ubuntu: sudo apt-get install tesseract-ocr tesseract-ocr-eng; "
     "macOS: brew install tesseract) or set TESSERACT_CMD to its path"
@@ -48,49 +48,16 @@ def check_tesseract(command: str, lang: str) -> str:
 def tesseract_config(dpi: int | None, options: RecognizeOptions) -> str:
     """The command-line arguments pytesseract passes on, from the options and the image's DPI."""
     args: list[str] = []
-    psm = options.psm if options.psm is not None else (SINGLE_LINE_PSM if options.digits else None)
+    psm = options.segmentation()
     if psm is not None:
         args += ["--psm", str(psm)]
     if options.oem is not None:
         args += ["--oem", str(options.oem)]
     if dpi:
         args += ["--dpi", str(dpi)]
-    variables = dict(options.variables)
-    if options.digits:
-        variables.setdefault("tessedit_char_whitelist", DIGIT_CHARACTERS)
-    for name, value in variables.items():
+    for name, value in options.engine_variables().items():
         args += ["-c", f"{name}={value}"]
     return shlex.join(args)
-
-
-def words_to_recognition(data: Mapping[str, Sequence[Any]]) -> Recognition:
-    """Text, mean confidence and word boxes from pytesseract's ``image_to_data`` dictionary.
-
-    Words on one line are joined by spaces, lines by newlines, blocks by a blank line.
-    """
-    words: list[Word] = []
-    lines: list[str] = []
-    current: list[str] = []
-    position: tuple[int, int, int] | None = None
-    for i, raw in enumerate(data["text"]):
-        text = str(raw).strip()
-        confidence = float(data["conf"][i])
-        if not text or confidence < 0:
-            continue
-        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
-        if position is not None and key != position:
-            lines.append(" ".join(current))
-            if key[0] != position[0]:
-                lines.append("")
-            current = []
-        position = key
-        current.append(text)
-        box = (int(data[name][i]) for name in ("left", "top", "width", "height"))
-        words.append(Word(text, confidence, *box))
-    if current:
-        lines.append(" ".join(current))
-    mean = float(np.mean([w.confidence for w in words])) if words else None
-    return Recognition("\n".join(lines), mean, tuple(words), ENGINE)
 
 
 def run_tesseract(call: Callable[..., Any], image: np.ndarray, dpi: int | None, options: RecognizeOptions,
@@ -114,6 +81,12 @@ def run_tesseract(call: Callable[..., Any], image: np.ndarray, dpi: int | None, 
         raise
 
 
+def read(image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> Recognition:
+    """Text, mean word confidence and word boxes, from Tesseract's TSV output."""
+    data = run_tesseract(pytesseract.image_to_data, image, dpi, options, output_type=pytesseract.Output.DICT)
+    return Recognition.from_words(data, ENGINE)
+
+
 def searchable_pdf(image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> bytes:
     """A one-page PDF of ``image`` with Tesseract's invisible text layer over it (its PDF renderer)."""
     pdf: bytes = run_tesseract(pytesseract.image_to_pdf_or_hocr, image, dpi, options, extension="pdf")
@@ -121,9 +94,6 @@ def searchable_pdf(image: np.ndarray, dpi: int | None, options: RecognizeOptions
 
 
 @hookimpl
-def recognize(image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> Recognition | None:
-    """Read ``image`` with Tesseract when the tesseract engine is selected."""
-    if options.engine != ENGINE:
-        return None
-    data = run_tesseract(pytesseract.image_to_data, image, dpi, options, output_type=pytesseract.Output.DICT)
-    return words_to_recognition(data)
+def recognize_engines() -> Sequence[Engine]:
+    """The ``tesseract`` engine."""
+    return [Engine(ENGINE, read, "The Tesseract program, through pytesseract.", {"pdf": searchable_pdf})]

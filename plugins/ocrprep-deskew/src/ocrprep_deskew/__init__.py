@@ -17,10 +17,10 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from ocrprep import Param, Stage, hookimpl
+from ocrprep import Param, Scan, Stage, Warped, hookimpl
 
 __version__ = "0.1.0"
-__all__ = ["STAGE", "deskew", "estimate_skew", "preprocess_stages", "rotate"]
+__all__ = ["STAGE", "deskew", "estimate_skew", "preprocess_stages", "rotate", "rotation"]
 
 MAX_SAMPLES = 200_000
 """Ink pixels scored at each angle; a larger page is sampled evenly down to this many."""
@@ -55,7 +55,7 @@ def rotate(image: np.ndarray, angle: float) -> np.ndarray:
     Bilinear; an image that holds only 0 and 255 is made 0 and 255 again (at mid-gray).
     """
     height, width = image.shape
-    matrix = cv2.getRotationMatrix2D(((width - 1) / 2, (height - 1) / 2), angle, 1.0)
+    matrix = rotation(image.shape, angle)
     turned = cv2.warpAffine(
         np.ascontiguousarray(image),
         matrix,
@@ -69,16 +69,24 @@ def rotate(image: np.ndarray, angle: float) -> np.ndarray:
     return turned
 
 
-def deskew(image: np.ndarray, max_angle: float = 10.0, min_angle: float = 0.1) -> np.ndarray:
+def rotation(shape: tuple[int, ...], angle: float) -> np.ndarray:
+    """The 2x3 matrix (for ``cv2.warpAffine``) turning an image of ``shape`` about its centre."""
+    height, width = shape[:2]
+    matrix: np.ndarray = cv2.getRotationMatrix2D(((width - 1) / 2, (height - 1) / 2), angle, 1.0)
+    return matrix
+
+
+def deskew(scan: Scan, max_angle: float = 10.0, min_angle: float = 0.1) -> np.ndarray | Warped:
     """Rotate the page so that its text lines run level.
 
     Tilts up to ``max_angle`` degrees either way are looked for; a tilt smaller than ``min_angle``
     degrees is left alone (a copy is returned), since rotating by a hair only softens the strokes.
+    The rotation is returned as :class:`ocrprep.Warped`, so word boxes map back to the tilted input.
     """
-    angle = estimate_skew(image, max_angle)
+    angle = estimate_skew(scan.pixels, max_angle)
     if abs(angle) < min_angle or angle == 0.0:
-        return image.copy()
-    return rotate(image, -angle)
+        return scan.pixels.copy()
+    return Warped.affine(rotate(scan.pixels, -angle), rotation(scan.pixels.shape, -angle))
 
 
 STAGE = Stage(
@@ -89,13 +97,12 @@ STAGE = Stage(
         Param(
             "max_angle",
             float,
-            10.0,
             "largest tilt looked for, either way",
             "degrees",
             minimum=0.0,
             maximum=45.0,
         ),
-        Param("min_angle", float, 0.1, "smaller tilts are left alone", "degrees", minimum=0.0, maximum=45.0),
+        Param("min_angle", float, "smaller tilts are left alone", "degrees", minimum=0.0, maximum=45.0),
     ),
 )
 

@@ -18,7 +18,6 @@ The language data (``<lang>.traineddata``) is looked for in this order (see :fun
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 import re
@@ -27,24 +26,21 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ocrprep import Recognition, RecognizeOptions, hookimpl
-from ocrprep.builtin.tesseract import words_to_recognition
+from ocrprep import Engine, Recognition, RecognizeOptions, hookimpl
 from ocrprep.errors import EngineMissingError, InputError, UsageError
-from ocrprep.hookspecs import DIGIT_CHARACTERS
 
 __version__ = "0.1.0"
-__all__ = ["ENGINE", "find_tessdata", "read", "recognize"]
+__all__ = ["ENGINE", "find_tessdata", "read", "recognize_engines"]
 
 ENGINE = "tesserocr"
 AUTO_PSM = 3
 """Tesseract's own default: fully automatic page segmentation, no orientation detection."""
-SINGLE_LINE_PSM = 7
 SYSTEM_TESSDATA = (
     "/usr/share/tesseract-ocr/5/tessdata",
     "/usr/share/tesseract-ocr/4.00/tessdata",
@@ -65,11 +61,9 @@ _apis: dict[tuple[Any, ...], tuple[Any, threading.Lock]] = {}
 
 
 @hookimpl
-def recognize(image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> Recognition | None:
-    """Read ``image`` with tesserocr when the ``tesserocr`` engine is selected."""
-    if options.engine != ENGINE:
-        return None
-    return read(image, dpi, options)
+def recognize_engines() -> Sequence[Engine]:
+    """The ``tesserocr`` engine."""
+    return [Engine(ENGINE, read, "Tesseract through its C++ API (tesserocr), the model loaded once.")]
 
 
 def read(image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> Recognition:
@@ -78,10 +72,8 @@ def read(image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> Recog
     Words on one line are joined by spaces, lines by newlines, blocks by a blank line. ``dpi`` (None
     when unknown: Tesseract then estimates it from the text) is set as ``user_defined_dpi``.
     """
-    variables = dict(options.variables)
-    if options.digits:
-        variables.setdefault("tessedit_char_whitelist", DIGIT_CHARACTERS)
-    psm = options.psm if options.psm is not None else (SINGLE_LINE_PSM if options.digits else AUTO_PSM)
+    variables = options.engine_variables()
+    psm = options.segmentation(AUTO_PSM)
     api, lock = _api(str(find_tessdata(options.lang)), options.lang, options.oem, variables)
     pixels = np.ascontiguousarray(image, dtype=np.uint8)
     height, width = pixels.shape
@@ -99,8 +91,8 @@ def read(image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> Recog
             data = _word_data(api) if finished else _word_data(None)
         finally:
             api.Clear()
-    # The built-in engine's layout of words into lines and blocks, so both give the same text.
-    return dataclasses.replace(words_to_recognition(data), engine=ENGINE)
+    # The layout of words into lines and blocks the built-in engine uses, so both give the same text.
+    return Recognition.from_words(data, ENGINE)
 
 
 @functools.cache
