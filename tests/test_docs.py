@@ -47,7 +47,7 @@ def load(path: Path, name: str) -> ModuleType:
 
 
 def test_the_hooks_are_the_ones_this_guide_was_written_for():
-    assert HOOKS == ["preprocess_stages", "recognize"], "a hook was added: document it in docs/plugins.md"
+    assert HOOKS == ["preprocess_stages", "recognize_engines"], "a hook changed: document it in docs/plugins.md"
 
 
 @pytest.mark.parametrize("hook", HOOKS)
@@ -92,7 +92,8 @@ def test_the_guides_example_plugin_and_its_tests_pass(tmp_path, monkeypatch):
 def test_the_guides_example_engine_passes_the_kit(tmp_path):
     path = tmp_path / "ocrprep_oneline.py"
     path.write_text(example_files()["ocrprep_oneline.py"])
-    assert check_engine(load(path, "ocrprep_oneline"), "oneline").text == "4711"
+    (engine,) = load(path, "ocrprep_oneline").recognize_engines()
+    assert check_engine(engine, digits=False).text == "4711"
 
 
 def test_the_guides_package_installs_with_pip_and_its_stage_appears(tmp_path):
