@@ -10,6 +10,7 @@ Run with ``make bench`` (or ``.venv/bin/python bench/bench_core.py``). Prints:
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -17,12 +18,16 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 import ocrprep
+import ocrprep.measure
+import ocrprep.pipeline
+import ocrprep.types
 from ocrprep.builtin.despeckle import remove_specks
 
 A4_300 = (3508, 2480)
@@ -75,7 +80,7 @@ def snippet_loop(binary: np.ndarray, min_size: int) -> np.ndarray:
 def bench_remove_specks() -> None:
     binary = page(A4_300, 5000)
     components = cv2.connectedComponentsWithStats(255 - binary, connectivity=8)[0] - 1
-    ours = best_of(5, lambda: remove_specks(binary, min_size=100))
+    ours = best_of(5, lambda: remove_specks(ocrprep.Scan(binary), min_size=100))
     bare = best_of(5, lambda: cv2.connectedComponentsWithStats(255 - binary, connectivity=8))
     loop = best_of(1, lambda: snippet_loop(binary, 100))
     print(f"1. remove-specks, A4 300 DPI, {components} components: {ours * 1000:.0f} ms")
@@ -92,6 +97,28 @@ def bench_pipeline_vs_tesseract() -> None:
     print(f"2. default pipeline ({pipeline}) per A4 page: {ours * 1000:.0f} ms;")
     print(f"   one single-threaded Tesseract on the same page: {tesseract:.2f} s")
     print(f"   ratio {ours / tesseract:.1%}  (goal <= 5%)")
+    states, measured = pixel_states_and_measurements(pipeline, gray)
+    print(f"   {measured} measurement(s) for {states} pixel state(s) the stages saw  (goal: one per state)")
+
+
+def pixel_states_and_measurements(pipeline: ocrprep.pipeline.Pipeline, gray: np.ndarray) -> tuple[int, int]:
+    """How many different pixel states the stages saw, and how many times the page was measured."""
+    calls = []
+    measure = ocrprep.types.measure_ink
+
+    def counted(*args: Any, **kwargs: Any) -> ocrprep.measure.ScanMeasure:
+        calls.append(args)
+        return measure(*args, **kwargs)
+
+    ocrprep.types.measure_ink = counted
+    try:
+        seen = [ocrprep.Scan(gray, 300).pixels]
+        for _, scan in pipeline.stages(gray, 300):
+            seen.append(scan.pixels)
+    finally:
+        ocrprep.types.measure_ink = measure
+    states = 1 + sum(not np.array_equal(a, b) for a, b in itertools.pairwise(seen))
+    return states, len(calls)
 
 
 def bench_jobs(folder: Path) -> None:

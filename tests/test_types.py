@@ -79,7 +79,13 @@ def test_what_stages_use_keeps_no_module_level_state():
     import ocrprep.measure
     import ocrprep.pipeline
 
-    modules = (ocrprep.measure, ocrprep.types, ocrprep.pipeline, ocrprep.builtin.despeckle, ocrprep.builtin.geometry)
+    modules = (
+        ocrprep.measure,
+        ocrprep.types,
+        ocrprep.pipeline,
+        ocrprep.builtin.despeckle,
+        ocrprep.builtin.geometry,
+    )
     for module in modules:
         for name, value in vars(module).items():
             where = f"{module.__name__}.{name}"
@@ -107,7 +113,10 @@ def test_dpi_and_the_way_back_follow_a_geometry_change():
     cropped = bigger.followed_by(Warped.crop(np.full((10, 10), 255, np.uint8), 4, 6))
     assert cropped.dpi == 300
     assert np.allclose(cropped.to_input @ (0, 0, 1), (2, 3, 1))
-    assert Scan(np.full((4, 4), 255, np.uint8)).followed_by(Warped.scale(np.zeros((8, 8), np.uint8), 2)).dpi is None
+    assert (
+        Scan(np.full((4, 4), 255, np.uint8)).followed_by(Warped.scale(np.zeros((8, 8), np.uint8), 2)).dpi
+        is None
+    )
 
 
 def test_a_shape_change_without_warped_is_refused_by_name():
@@ -169,7 +178,9 @@ def test_a_stage_default_has_one_source_the_function_signature():
     def widen(scan: Scan, size: Size | str = "2pt", times: int = 3) -> np.ndarray:
         return scan.pixels.copy()
 
-    stage = Stage("widen", widen, "Widens.", (Param("size", Size, "how much"), Param("times", int, "how often")))
+    stage = Stage(
+        "widen", widen, "Widens.", (Param("size", Size, "how much"), Param("times", int, "how often"))
+    )
     assert stage.param("size").default == Size("2pt") and stage.param("times").default == 3
     with pytest.raises(TypeError, match="has no argument width with a default"):
         Stage("widen", widen, "Widens.", (Param("width", int, "how much"),))

@@ -28,6 +28,16 @@ def turn(scan: Scan, angle: float = 2.0) -> Warped:
 @hookimpl
 def preprocess_stages() -> Sequence[Stage]:
     return [
-        Stage("trim", trim, "Cut the margins off.", (Param("margin", int, "pixels cut per side", "px", minimum=0),)),
-        Stage("turn", turn, "Turn the page.", (Param("angle", float, "degrees", "degrees", minimum=-10, maximum=10),)),
+        Stage(
+            "trim",
+            trim,
+            "Cut the margins off.",
+            (Param("margin", int, "pixels cut per side", "px", minimum=0),),
+        ),
+        Stage(
+            "turn",
+            turn,
+            "Turn the page.",
+            (Param("angle", float, "degrees", "degrees", minimum=-10, maximum=10),),
+        ),
     ]
