@@ -31,6 +31,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+from xml.etree import ElementTree
 
 import numpy as np
 import pluggy
@@ -194,7 +195,7 @@ def check_engine(
             isinstance(document, bytes) and len(document) > 0,
             f"engine {name} wrote {kind} as {type(document).__name__}; return the document's bytes",
         )
-        _require(kind != "pdf" or document.startswith(b"%PDF"), f"engine {name}: its pdf is not a PDF file")
+        _check_document(name, kind, document)
     return result
 
 
@@ -399,6 +400,21 @@ def _recognize(engine: Engine, image: np.ndarray, label: str, options: Recognize
             f"engine {engine.name} returned {type(result).__name__} for {label}, not ocrprep.Recognition"
         )
     return result
+
+
+def _check_document(name: str, kind: str, document: bytes) -> None:
+    """A render is what its format says: a PDF file, well-formed XML, a TSV table with boxes."""
+    where = f"engine {name}: its {kind} output"
+    if kind == "pdf":
+        _require(document.startswith(b"%PDF"), f"{where} is not a PDF file")
+    elif kind in ("hocr", "alto"):
+        try:
+            ElementTree.fromstring(document)
+        except ElementTree.ParseError as exc:
+            raise AssertionError(f"{where} is not well-formed XML: {exc}") from None
+    elif kind == "tsv":
+        header = document.split(b"\n", 1)[0].split(b"\t")
+        _require(all(c in header for c in (b"left", b"top", b"text")), f"{where} has no left/top/text header")
 
 
 def _check_recognition(name: str, result: Recognition, shape: tuple[int, ...], label: str) -> None:

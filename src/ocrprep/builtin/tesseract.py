@@ -93,7 +93,26 @@ def searchable_pdf(image: np.ndarray, dpi: int | None, options: RecognizeOptions
     return pdf
 
 
+def hocr(image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> bytes:
+    """Tesseract's hOCR (XHTML with a box for every page, block, line and word)."""
+    document: bytes = run_tesseract(pytesseract.image_to_pdf_or_hocr, image, dpi, options, extension="hocr")
+    return document
+
+
+def alto(image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> bytes:
+    """Tesseract's ALTO XML."""
+    document: bytes = run_tesseract(pytesseract.image_to_alto_xml, image, dpi, options)
+    return document
+
+
+def tsv(image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> bytes:
+    """Tesseract's TSV: one row per page, block, paragraph, line and word, with boxes and confidences."""
+    table: str = run_tesseract(pytesseract.image_to_data, image, dpi, options)
+    return table.encode("utf-8")
+
+
 @hookimpl
 def recognize_engines() -> Sequence[Engine]:
     """The ``tesseract`` engine."""
-    return [Engine(ENGINE, read, "The Tesseract program, through pytesseract.", {"pdf": searchable_pdf})]
+    renders = {"pdf": searchable_pdf, "hocr": hocr, "alto": alto, "tsv": tsv}
+    return [Engine(ENGINE, read, "The Tesseract program, through pytesseract.", renders)]
