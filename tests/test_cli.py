@@ -196,7 +196,7 @@ def test_a_broken_installed_plugin_is_reported_once_and_the_others_load(ocrprep_
     ]
     listed = {p["name"]: p for p in json.loads(result.stdout)}
     assert listed["extra"]["distribution"] == "ocrprep-extra" and listed["extra"]["version"] == "1.0"
-    assert listed["extra"]["stages"] == ["median"] and listed["extra"]["engines"] == ["extra"]
+    assert listed["extra"]["stages"] == ["median"] and listed["extra"]["engines"] == ["oneline"]
     assert listed["despeckle"]["distribution"] == "ocrprep" and listed["despeckle"]["engines"] == []
 
 

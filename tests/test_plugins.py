@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
+import textwrap
 
 import numpy as np
 import pytest
 
 import ocrprep
+from ocrprep import Engine, RecognizeOptions
 from ocrprep.errors import InputError, PluginError, UsageError
-from ocrprep.hookspecs import RecognizeOptions
 from ocrprep.plugins import Host
 
 from .conftest import PLUGINS
@@ -32,6 +33,8 @@ def test_a_plugin_engine_answers_when_selected_by_name(text_image):
         text_image("7305", size=40), RecognizeOptions(engine="oneline"), plugins=[EXTRA]
     )
     assert (result.text, result.engine) == ("7305", "oneline")
+    engine = Host([EXTRA]).engine("oneline")
+    assert isinstance(engine, Engine) and engine.plugin == "extra_plugin" and engine.renders == {}
 
 
 def test_the_built_in_engine_still_answers_by_default_with_a_plugin_loaded(text_image):
@@ -39,8 +42,95 @@ def test_the_built_in_engine_still_answers_by_default_with_a_plugin_loaded(text_
 
 
 def test_unknown_engine_lists_the_engines():
-    with pytest.raises(UsageError, match="no engine named 'nope'; engines: extra_plugin, tesseract"):
-        Host([EXTRA]).recognize(np.full((5, 5), 255, np.uint8), None, RecognizeOptions(engine="nope"))
+    host = Host([EXTRA])
+    assert sorted(host.engines) == ["oneline", "tesseract"]
+    with pytest.raises(UsageError, match="no engine named 'nope'; engines: oneline, tesseract"):
+        host.recognize(np.full((5, 5), 255, np.uint8), None, RecognizeOptions(engine="nope"))
+    with pytest.raises(UsageError, match="no engine named 'nope'; engines: oneline, tesseract"):
+        host.engine("nope")
+
+
+def test_a_document_comes_from_an_engine_that_can_write_it(text_image):
+    host = Host([EXTRA])
+    assert host.engine("tesseract", render="pdf").name == "tesseract"
+    message = "engine oneline cannot write pdf output; engines that can: tesseract"
+    with pytest.raises(UsageError, match=message):
+        host.render("pdf", text_image("1"), 300, RecognizeOptions(engine="oneline"))
+    assert host.render("pdf", text_image("12", size=40), 300, RecognizeOptions()).startswith(b"%PDF")
+
+
+def plugin_file(tmp_path, name, body):
+    """A plugin module ``name`` written to ``tmp_path`` with the usual imports and ``body``."""
+    path = tmp_path / f"{name}.py"
+    head = "from ocrprep import Engine, Recognition, Stage, hookimpl\n\n"
+    path.write_text(head + textwrap.dedent(body))
+    return str(path)
+
+
+def test_an_engine_that_returns_the_wrong_thing_is_a_plugin_error(tmp_path):
+    path = plugin_file(
+        tmp_path,
+        "liar_plugin",
+        """
+        @hookimpl
+        def recognize_engines():
+            return [Engine("liar", lambda image, dpi, options: "4711", "Text, not a Recognition.",
+                           {"pdf": lambda image, dpi, options: "%PDF"})]
+        """,
+    )
+    host = Host([path])
+    blank = np.full((5, 5), 255, np.uint8)
+    with pytest.raises(PluginError, match=r"engine liar returned str, not ocrprep\.Recognition"):
+        host.recognize(blank, None, RecognizeOptions(engine="liar"))
+    with pytest.raises(PluginError, match="engine liar wrote str as pdf, not bytes"):
+        host.render("pdf", blank, None, RecognizeOptions(engine="liar"))
+
+
+def test_an_engine_gets_a_read_only_image_and_a_hook_returning_other_objects_is_refused(tmp_path):
+    path = plugin_file(
+        tmp_path,
+        "scribbler_plugin",
+        """
+        def scribble(image, dpi, options):
+            image[0, 0] = 0
+            return Recognition("", None, (), "scribbler")
+
+        @hookimpl
+        def recognize_engines():
+            return [Engine("scribbler", scribble, "Writes into the image.")]
+        """,
+    )
+    image = np.full((5, 5), 255, np.uint8)
+    with pytest.raises(InputError, match="engine scribbler failed: ValueError"):
+        Host([path]).recognize(image, None, RecognizeOptions(engine="scribbler"))
+    assert (image == 255).all()
+    wrong = plugin_file(
+        tmp_path,
+        "wrong_plugin",
+        """
+        @hookimpl
+        def recognize_engines():
+            return [Stage("x", lambda scan: scan.pixels.copy(), "A stage where an engine belongs.")]
+        """,
+    )
+    message = r"plugin wrong_plugin returned Stage from recognize_engines; expected ocrprep\.Engine"
+    with pytest.raises(PluginError, match=message):
+        Host([wrong])
+
+
+def test_two_plugins_with_one_engine_name_is_an_error_until_one_is_disabled(tmp_path):
+    path = plugin_file(
+        tmp_path,
+        "rival_plugin",
+        """
+        @hookimpl
+        def recognize_engines():
+            return [Engine("tesseract", lambda image, dpi, options: Recognition("", None), "A rival.")]
+        """,
+    )
+    with pytest.raises(PluginError, match="engine 'tesseract' comes from both tesseract and rival_plugin"):
+        Host([path])
+    assert Host([path], disabled=["tesseract"]).engines["tesseract"].plugin == "rival_plugin"
 
 
 def test_a_misspelled_hook_is_refused():
@@ -57,8 +147,9 @@ def test_two_plugins_with_one_stage_name_is_an_error_until_one_is_disabled():
 
 def test_disabling_a_plugin_removes_its_stages_and_engine(monkeypatch):
     assert "threshold" not in Host(disabled=["despeckle"]).stages
+    assert "oneline" not in Host([EXTRA], disabled=["extra_plugin"]).engines
     monkeypatch.setenv("OCRPREP_DISABLE_PLUGINS", "tesseract")
-    assert Host().engines() == []
+    assert Host().engines == {}
 
 
 def test_stage_and_engine_crashes_become_input_errors_naming_the_plugin():
@@ -89,14 +180,18 @@ def test_every_hook_is_documented_and_exercised_by_a_test():
 
     tests = "".join(p.read_text() for p in PLUGINS.parent.rglob("*.py"))
     hooks = [name for name in dir(hookspecs) if hasattr(getattr(hookspecs, name), "ocrprep_spec")]
-    assert sorted(hooks) == ["preprocess_stages", "recognize"]
+    assert sorted(hooks) == ["preprocess_stages", "recognize_engines"]
+    assert "called once" in (hookspecs.__doc__ or ""), "when the hooks are called"
     for name in hooks:
         doc = getattr(hookspecs, name).__doc__ or ""
-        assert "Called" in doc and "Return" in doc and "None" in doc, name
+        assert "Return" in doc and "None" in doc and "error" in doc, name
         assert f"def {name}(" in tests, f"no test plugin implements {name}"
 
 
 def test_a_plugin_given_twice_is_registered_once(monkeypatch):
     monkeypatch.syspath_prepend(str(PLUGINS))
     host = Host(["extra_plugin", "extra_plugin"])
-    assert [info.name for info in host.plugin_infos()].count("extra_plugin") == 1
+    infos = [info for info in host.plugin_infos() if info.name == "extra_plugin"]
+    assert len(infos) == 1
+    assert (infos[0].stages, infos[0].engines) == (("median",), ("oneline",))
+    assert infos[0].hooks == ("preprocess_stages", "recognize_engines")

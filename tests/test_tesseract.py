@@ -6,9 +6,18 @@ import numpy as np
 import pytest
 
 import ocrprep
-from ocrprep.builtin.tesseract import tesseract_config, words_to_recognition
+from ocrprep import Recognition, RecognizeOptions, Word
+from ocrprep.builtin.tesseract import (
+    alto,
+    hocr,
+    read,
+    recognize_engines,
+    searchable_pdf,
+    tesseract_config,
+    tsv,
+)
 from ocrprep.errors import EngineMissingError
-from ocrprep.hookspecs import RecognizeOptions
+from ocrprep.types import DIGIT_CHARACTERS
 
 
 def test_reads_text_with_confidence_and_word_boxes(text_image):
@@ -39,6 +48,29 @@ def test_config_passes_dpi_psm_and_variables_as_separate_arguments():
     assert tesseract_config(None, RecognizeOptions(psm=6)) == "--psm 6"
 
 
+def test_options_say_the_segmentation_and_the_variables_every_engine_uses():
+    assert RecognizeOptions().segmentation() is None and RecognizeOptions().segmentation(3) == 3
+    assert RecognizeOptions(digits=True).segmentation(3) == 7
+    assert RecognizeOptions(digits=True, psm=6).segmentation(3) == 6
+    assert RecognizeOptions(digits=True).engine_variables() == {"tessedit_char_whitelist": DIGIT_CHARACTERS}
+    own = {"tessedit_char_whitelist": "01"}
+    assert RecognizeOptions(digits=True, variables=own).engine_variables() == own
+    assert RecognizeOptions(variables={"x": "1"}).engine_variables() == {"x": "1"}
+
+
+def test_the_engine_reads_and_writes_pdf_hocr_alto_and_tsv(text_image):
+    (engine,) = recognize_engines()
+    assert (engine.name, engine.read) == ("tesseract", read)
+    assert engine.renders == {"pdf": searchable_pdf, "hocr": hocr, "alto": alto, "tsv": tsv}
+    image = text_image("4711", size=40)
+    assert engine.read(image, 300, RecognizeOptions()).text == "4711"
+    documents = {kind: render(image, 300, RecognizeOptions()) for kind, render in engine.renders.items()}
+    assert all(isinstance(document, bytes) for document in documents.values())
+    assert documents["pdf"].startswith(b"%PDF")
+    assert all(b"4711" in documents[kind] for kind in ("hocr", "alto", "tsv"))
+    assert documents["tsv"].split(b"\n", 1)[0].split(b"\t")[6:10] == [b"left", b"top", b"width", b"height"]
+
+
 def test_words_join_into_lines_and_blocks():
     data = {
         "text": ["", "a", "b", "c", "d"],
@@ -48,9 +80,20 @@ def test_words_join_into_lines_and_blocks():
         "line_num": [1, 1, 1, 2, 1],
         **{key: [0, 1, 2, 3, 4] for key in ("left", "top", "width", "height")},
     }
-    result = words_to_recognition(data)
+    result = Recognition.from_words(data, "tesseract")
     assert result.text == "a b\nc\n\nd"
     assert result.confidence == pytest.approx(75)
+    assert result.engine == "tesseract"
+    confidences = (90, 80, 70, 60)
+    assert result.words == tuple(
+        Word(t, c, i, i, i, i) for i, (t, c) in enumerate(zip("abcd", confidences, strict=True), 1)
+    )
+
+
+def test_no_words_means_no_text_and_no_confidence():
+    columns = ("text", "conf", "block_num", "par_num", "line_num", "left", "top", "width", "height")
+    data = {key: [] for key in columns}
+    assert Recognition.from_words(data, "x") == Recognition("", None, (), "x")
 
 
 def test_missing_tesseract_fails_with_an_install_hint(monkeypatch, text_image):

@@ -5,4 +5,4 @@ from ocrprep import Stage, hookimpl
 
 @hookimpl
 def preprocess_stages():
-    return [Stage("threshold", lambda image: image.copy(), "A clash.")]
+    return [Stage("threshold", lambda scan: scan.pixels.copy(), "A clash.")]

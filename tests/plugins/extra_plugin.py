@@ -6,28 +6,29 @@ import cv2
 import numpy as np
 import pytesseract
 
-from ocrprep import Param, Recognition, RecognizeOptions, Stage, hookimpl
+from ocrprep import Engine, Param, Recognition, RecognizeOptions, Scan, Stage, hookimpl
 
 __version__ = "0.9"
 
 
-def median(image: np.ndarray, size: int = 3) -> np.ndarray:
+def median(scan: Scan, size: int = 3) -> np.ndarray:
     """Median filter over a ``size`` square: softens salt-and-pepper noise."""
-    return cv2.medianBlur(image, size)
+    return cv2.medianBlur(scan.pixels, size)
+
+
+def read_line(image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> Recognition:
+    """One line of text, no word boxes."""
+    text = pytesseract.image_to_string(image, config="--psm 7").strip()
+    return Recognition(text, None, (), "oneline")
 
 
 @hookimpl
 def preprocess_stages():
     return [
-        Stage(
-            "median", median, "Median filter.", (Param("size", int, 3, "window side", "px", choices=(3, 5)),)
-        )
+        Stage("median", median, "Median filter.", (Param("size", int, "window side", "px", choices=(3, 5)),))
     ]
 
 
 @hookimpl
-def recognize(image: np.ndarray, dpi: int | None, options: RecognizeOptions):
-    if options.engine != "oneline":
-        return None
-    text = pytesseract.image_to_string(image, config="--psm 7").strip()
-    return Recognition(text, None, (), "oneline")
+def recognize_engines():
+    return [Engine("oneline", read_line, "Tesseract on one line, text only.")]

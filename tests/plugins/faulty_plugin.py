@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from ocrprep import Stage, hookimpl
+from ocrprep import Engine, Stage, hookimpl
 
 
-def explode(image):
+def explode(scan):
     raise RuntimeError("boom")
+
+
+def fall_over(image, dpi, options):
+    raise RuntimeError("engine fell over")
 
 
 @hookimpl
@@ -15,7 +19,5 @@ def preprocess_stages():
 
 
 @hookimpl
-def recognize(image, dpi, options):
-    if options.engine == "crash":
-        raise RuntimeError("engine fell over")
-    return None
+def recognize_engines():
+    return [Engine("crash", fall_over, "Always crashes.")]
