@@ -8,9 +8,9 @@ import pytest
 from skimage import data
 from skimage.morphology import disk
 
+from ocrprep import Scan, Size
 from ocrprep.builtin.despeckle import (
     STAGES,
-    Size,
     classify_specks,
     grayscale,
     invert,
@@ -32,11 +32,14 @@ W, B = 255, 0
 STAGE = {stage.name: stage for stage in STAGES}
 
 
-def frozen(array: np.ndarray) -> np.ndarray:
-    """A read-only array, as the host hands stages: writing to it raises."""
-    array = np.array(array, dtype=np.uint8)
-    array.flags.writeable = False
-    return array
+def frozen(array: np.ndarray, dpi: int | None = None) -> Scan:
+    """The page as the host hands it to stages: a Scan of read-only pixels (writing to them raises)."""
+    return Scan(np.array(array, dtype=np.uint8), dpi)
+
+
+def otsu(image: np.ndarray) -> np.ndarray:
+    """``image`` binarised at Otsu's level."""
+    return threshold(frozen(image), method="otsu")
 
 
 def test_fixed_threshold_leaves_no_gray_pixel_even_at_the_threshold():
@@ -72,7 +75,7 @@ def test_opening_removes_ink_thinner_than_the_disk_and_keeps_strokes():
 
 def test_opening_radius_zero_is_a_copy():
     image = frozen([[B, W], [W, B]])
-    assert opening(image, radius=0).tolist() == image.tolist()
+    assert opening(image, radius=0).tolist() == image.pixels.tolist()
 
 
 def test_min_size_is_exclusive_a_component_of_exactly_min_size_is_kept():
@@ -93,23 +96,25 @@ def test_every_component_is_judged_including_the_last_one():
 def test_connectivity_decides_whether_diagonal_pixels_are_one_component():
     image = frozen([[B, W, W], [W, B, W], [W, W, W]])
     assert (remove_specks(image, min_size=2, connectivity=4) == W).all()
-    assert remove_specks(image, min_size=2, connectivity=8).tolist() == image.tolist()
+    assert remove_specks(image, min_size=2, connectivity=8).tolist() == image.pixels.tolist()
 
 
-def test_grayscale_composites_transparency_on_white_and_scales_16_bit():
+def test_a_grayscale_pipeline_composites_transparency_on_white_and_scales_16_bit():
+    """The host makes every page gray before the first stage (see test_images for ``to_gray``)."""
+    gray = parse_pipeline("grayscale", Host().stages)
     rgba = np.zeros((1, 2, 4), np.uint8)
     rgba[0, 1] = (0, 0, 0, 255)  # opaque black; pixel 0 is fully transparent
-    assert grayscale(rgba).tolist() == [[W, B]]
-    deep = np.array([[0, 65535]], np.uint16)
-    assert grayscale(deep).tolist() == [[B, W]]
-    assert grayscale(np.array([[True, False]])).tolist() == [[W, B]]
-    assert grayscale(np.array([[[255, 0, 0]]], np.uint8)).tolist() == [[76]]
+    assert gray.run(rgba).tolist() == [[W, B]]
+    assert gray.run(np.array([[0, 65535]], np.uint16)).tolist() == [[B, W]]
+    assert gray.run(np.array([[True, False]])).tolist() == [[W, B]]
+    assert gray.run(np.array([[[255, 0, 0]]], np.uint8)).tolist() == [[76]]
 
 
 def test_grayscale_of_gray_returns_a_new_array():
     image = frozen([[1, 2]])
     result = grayscale(image)
-    assert result is not image and result.flags.writeable
+    assert result.tolist() == [[1, 2]]
+    assert not np.may_share_memory(result, image.pixels) and result.flags.writeable
 
 
 # --- sizes relative to the text ---------------------------------------------------------------
@@ -159,8 +164,8 @@ def test_sizes_in_points_follow_the_image_resolution():
     image = np.full((20, 40), W, np.uint8)
     image[5:8, 5:8] = B  # 9 px
     image[5:10, 20:25] = B  # 25 px
-    at_72 = remove_specks(frozen(image), min_size="4pt", dpi=72)  # a 4 px square: 16 px
-    at_144 = remove_specks(frozen(image), min_size="4pt", dpi=144)  # an 8 px square: 64 px
+    at_72 = remove_specks(frozen(image, dpi=72), min_size="4pt")  # a 4 px square: 16 px
+    at_144 = remove_specks(frozen(image, dpi=144), min_size="4pt")  # an 8 px square: 64 px
     assert (at_72[5:8, 5:8] == W).all() and (at_72[5:10, 20:25] == B).all()
     assert (at_144 == W).all()
 
@@ -193,18 +198,18 @@ def glyphs_survive(text: np.ndarray, cleaned: np.ndarray) -> bool:
 
 @pytest.mark.parametrize("size", [10, 14, 20, 32, 60, 124])
 def test_auto_never_erases_the_strokes_of_the_text(size):
-    text = threshold(render_text("Hamburgefonts il,.:;ij 1,234.56", size, margin=2 * size), method="otsu")
+    text = otsu(render_text("Hamburgefonts il,.:;ij 1,234.56", size, margin=2 * size))
     for noisy in (text, speckled(text, 400, clear=max(2, size // 12))):
-        cleaned = remove_specks(opening(frozen(noisy), radius="auto"), min_size="auto")
+        cleaned = remove_specks(frozen(opening(frozen(noisy), radius="auto")), min_size="auto")
         assert glyphs_survive(text, cleaned), "no glyph loses more than its corners"
         assert ((cleaned == B) <= (noisy == B)).all(), "auto only removes ink"
 
 
 @pytest.mark.parametrize("size", [32, 60, 124])
 def test_auto_removes_specks_smaller_than_a_dab_of_the_pen_away_from_the_text(size):
-    text = threshold(render_text("Order 42 ships on 15 May.", size, margin=3 * size), method="otsu")
+    text = otsu(render_text("Order 42 ships on 15 May.", size, margin=3 * size))
     noisy = speckled(text, 300, side=1 if size < 100 else 3)
-    cleaned = remove_specks(opening(frozen(noisy), radius="auto"), min_size="auto")
+    cleaned = remove_specks(frozen(opening(frozen(noisy), radius="auto")), min_size="auto")
     far = cv2.dilate((text == B).astype(np.uint8), np.ones((3 * size + 1, 3 * size + 1), np.uint8)) == 0
     assert (noisy[far] == B).sum() > 50
     assert (cleaned[far] == W).all()
@@ -212,7 +217,7 @@ def test_auto_removes_specks_smaller_than_a_dab_of_the_pen_away_from_the_text(si
 
 
 def test_on_a_clean_scan_auto_changes_nothing():
-    text = threshold(render_text("Order 42 ships on 15 May, at 10:30.", 32), method="otsu")
+    text = otsu(render_text("Order 42 ships on 15 May, at 10:30.", 32))
     assert np.array_equal(opening(frozen(text), radius="auto"), text)
     assert np.array_equal(remove_specks(frozen(text), min_size="auto"), text)
 
@@ -234,7 +239,7 @@ def period_and_copies(line: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
 
 
 def test_decimal_points_and_commas_stay_while_the_same_marks_in_the_dust_away_from_the_text_go():
-    line = threshold(render_text("1,234.56", 60, margin=80), method="otsu")
+    line = otsu(render_text("1,234.56", 60, margin=80))
     image, period, copies = period_and_copies(line)
     dusty = speckled(image, 150, clear=4)  # one-pixel dust: the scan is speckled
     dust = (dusty == B) & (image == W)
@@ -247,7 +252,7 @@ def test_decimal_points_and_commas_stay_while_the_same_marks_in_the_dust_away_fr
 
 
 def test_on_a_clean_scan_a_lone_mark_of_the_pen_is_kept_but_dust_goes():
-    line = threshold(render_text("TOTAL : 12.50", 60, margin=80), method="otsu")
+    line = otsu(render_text("TOTAL : 12.50", 60, margin=80))
     image, period, copies = period_and_copies(line)
     image[3, 3] = image[3, 200] = B  # two one-pixel specks
     cleaned = remove_specks(frozen(image), min_size="auto")
@@ -256,11 +261,24 @@ def test_on_a_clean_scan_a_lone_mark_of_the_pen_is_kept_but_dust_goes():
 
 
 def test_keep_punctuation_can_be_asked_for_with_a_fixed_size():
-    line = threshold(render_text("3.5", 60), method="otsu")
+    line = otsu(render_text("3.5", 60))
     kept = remove_specks(frozen(line), min_size=400, keep_punctuation="true")
     dropped = remove_specks(frozen(line), min_size=400, keep_punctuation="false")
     assert np.array_equal(kept, line)
     assert (dropped != line).sum() > 0
+
+
+def test_auto_ink_stages_leave_light_text_on_dark_alone_until_it_is_inverted():
+    text = otsu(render_text("Order 42 ships on 15 May.", 32, margin=96))
+    noisy = speckled(text, 300, clear=3)
+    light = 255 - noisy
+    for stage, size in ((opening, {"radius": "auto"}), (remove_specks, {"min_size": "auto"}),
+                        (join_dots, {"pitch": "auto"})):  # fmt: skip
+        assert np.array_equal(stage(frozen(light), **size), light), stage.__name__
+    upright = invert(frozen(light))
+    assert np.array_equal(upright, noisy)
+    cleaned = remove_specks(frozen(opening(frozen(upright), radius="auto")), min_size="auto")
+    assert (cleaned == B).sum() < (noisy == B).sum() and glyphs_survive(text, cleaned)
 
 
 def test_blank_and_noise_only_images_are_left_alone_by_auto():
@@ -304,7 +322,7 @@ def test_normalize_background_evens_out_a_shadow_and_keeps_the_text():
     left, right = slice(0, strip), slice(-strip, None)
     assert paper(page, right) - paper(page, left) > 80
     assert abs(paper(flat, right) - paper(flat, left)) < 15
-    binary = threshold(flat, method="otsu")
+    binary = threshold(frozen(flat), method="otsu")
     measured = measure_scan(binary)
     assert measured.char_height is not None and 8 <= measured.char_height <= 16
     assert (binary[:, left] == B).mean() < 0.25, "no black shadow left after thresholding"
@@ -350,7 +368,7 @@ def test_the_auto_pipeline_cleans_a_speckled_amount_and_keeps_its_punctuation():
 
 
 def test_on_a_heavily_speckled_scan_auto_opening_shaves_hairs_off_the_glyphs():
-    text = threshold(render_text("Hamburgefonts 1,234", 60, margin=60), method="otsu")
+    text = otsu(render_text("Hamburgefonts 1,234", 60, margin=60))
     hairy = text.copy()
     ink = text < 128
     edge = (cv2.dilate(ink.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~ink

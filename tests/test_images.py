@@ -46,6 +46,21 @@ def test_any_pillow_mode_becomes_gray_with_dark_ink(tmp_path, mode):
     assert gray[5, 5] < 40 and gray[0, 0] > 215
 
 
+def test_to_gray_composites_transparency_on_white_and_scales_16_bit_and_bool():
+    rgba = np.zeros((1, 2, 4), np.uint8)
+    rgba[0, 1] = (0, 0, 0, 255)  # opaque black; pixel 0 is fully transparent
+    assert to_gray(rgba).tolist() == [[255, 0]]
+    assert to_gray(np.array([[0, 65535]], np.uint16)).tolist() == [[0, 255]]
+    assert to_gray(np.array([[True, False]])).tolist() == [[255, 0]]
+    assert to_gray(np.array([[[255, 0, 0]]], np.uint8)).tolist() == [[76]]
+    assert all(to_gray(a).dtype == np.uint8 and to_gray(a).ndim == 2 for a in (rgba, np.zeros((2, 2, 1))))
+
+
+def test_to_gray_refuses_layouts_that_are_not_images():
+    with pytest.raises(InputError, match=r"unsupported image layout \(2, 2, 5\)"):
+        to_gray(np.zeros((2, 2, 5), np.uint8))
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [(b"", "cannot read as an image"), (b"not an image", "cannot read as an image")],

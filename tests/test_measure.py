@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import ImageFont
 
-from ocrprep.measure import is_inverted, measure_scan
+from ocrprep.measure import components, ink_mask, is_inverted, measure_ink, measure_scan
 
 from .conftest import render_text
 
@@ -161,3 +161,11 @@ def test_as_dict_is_json_with_the_measured_figures():
 def test_measuring_refuses_what_is_not_a_gray_image():
     with pytest.raises(ValueError, match="2-D uint8"):
         measure_scan(np.zeros((4, 4, 3), np.uint8))
+
+
+def test_measuring_ink_with_its_components_given_is_measuring_it_without():
+    noisy = speckle(render_text("Order 42 ships on 15 May.", 48), 200)
+    ink = ink_mask(noisy)
+    given = measure_ink(ink, 300, False, components(ink))
+    assert given == measure_ink(ink, 300, False) == measure_scan(noisy, dpi=300)
+    assert given.has_text and given.specks > 0

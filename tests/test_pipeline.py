@@ -6,16 +6,9 @@ import numpy as np
 import pytest
 
 from ocrprep.errors import InputError, UsageError
-from ocrprep.pipeline import (
-    NAMED_PIPELINES,
-    Param,
-    Pipeline,
-    Stage,
-    Step,
-    parse_pipeline,
-    parse_pipeline_file,
-)
+from ocrprep.pipeline import NAMED_PIPELINES, Pipeline, Step, parse_pipeline, parse_pipeline_file
 from ocrprep.plugins import Host
+from ocrprep.types import Param, Scan, Stage, Warped
 
 
 @pytest.fixture(scope="module")
@@ -94,46 +87,74 @@ def test_pipeline_makes_color_gray_first_and_keeps_the_input(stages):
     assert np.array_equal(color, before)
 
 
-def test_a_stage_that_mutates_its_input_fails_with_its_name_and_plugin():
-    def mutate(image):
-        image[0, 0] = 0
-        return image
+def test_stages_yields_each_step_with_its_scan_and_process_returns_the_last(stages):
+    image = np.full((20, 20), 200, np.uint8)
+    image[5:15, 5:15] = 30
+    pipeline = parse_pipeline("threshold(128) | invert(true)", stages)
+    seen = list(pipeline.stages(image, 300))
+    assert [step.stage.name for step, _ in seen] == ["threshold", "invert"]
+    assert all(isinstance(scan, Scan) and scan.dpi == 300 for _, scan in seen)
+    assert seen[0][1].pixels[10, 10] == 0 and seen[1][1].pixels[10, 10] == 255
+    last = pipeline.process(image, 300)
+    assert isinstance(last, Scan) and last.dpi == 300
+    assert np.array_equal(last.pixels, seen[-1][1].pixels)
+    assert np.array_equal(pipeline.run(image, 300), last.pixels)
 
+
+def test_a_stage_that_mutates_its_input_fails_with_its_name_and_plugin():
+    def mutate(scan):
+        scan.pixels[0, 0] = 0
+        return scan.pixels
+
+    image = np.full((3, 3), 255, np.uint8)
     step = Step(Stage("mutate", mutate, "bad", plugin="bad-plugin"))
     with pytest.raises(InputError, match="stage mutate of plugin bad-plugin failed: ValueError"):
-        step.run(np.full((3, 3), 255, np.uint8))
+        step.run(Scan(image))
+    assert (image == 255).all()
 
 
 @pytest.mark.parametrize(
     ("result", "message"),
     [
-        (np.zeros((2, 2), np.uint8), r"changed the image shape from \(3, 3\) to \(2, 2\)"),
+        (
+            np.zeros((2, 2), np.uint8),
+            r"changed the image shape from \(3, 3\) to \(2, 2\); a stage that changes the geometry "
+            r"returns ocrprep\.Warped",
+        ),
         (np.zeros((3, 3), np.float64), "returned a 2-D float64 array, not a 2-D uint8 image"),
+        (Warped.scale(np.zeros((6, 6), np.float64), 2.0), "returned a 2-D float64 array"),
+        (np.zeros((3, 3, 3), np.uint8), "returned a 3-D uint8 array"),
         (None, "returned NoneType"),
     ],
 )
 def test_a_stage_returning_the_wrong_thing_is_caught(result, message):
-    step = Step(Stage("odd", lambda image: result, "bad", plugin="p"))
-    with pytest.raises(InputError, match=message):
-        step.run(np.full((3, 3), 255, np.uint8))
+    step = Step(Stage("odd", lambda scan: result, "bad", plugin="p"))
+    with pytest.raises(InputError, match="stage odd of plugin p " + message):
+        step.run(Scan(np.full((3, 3), 255, np.uint8)))
+
+
+def test_a_stage_may_change_the_shape_through_warped():
+    step = Step(Stage("double", lambda scan: Warped.scale(np.zeros((6, 6), np.uint8), 2.0), "x2"))
+    after = step.run(Scan(np.full((3, 3), 255, np.uint8), 150))
+    assert after.pixels.shape == (6, 6) and after.dpi == 300
 
 
 def test_boolean_parameters_accept_words():
-    param = Param("flag", bool, False, "a switch")
+    param = Param("flag", bool, "a switch")
     assert param.convert("yes") is True and param.convert("off") is False and param.convert(True) is True
     with pytest.raises(UsageError):
         param.convert("maybe")
 
 
-def test_stages_that_need_dpi_get_the_image_resolution():
+def test_every_stage_gets_the_image_resolution():
     seen = []
 
-    def record(image, dpi):
-        seen.append(dpi)
-        return image.copy()
+    def record(scan):
+        seen.append(scan.dpi)
+        return scan.pixels.copy()
 
-    stage = Stage("record", record, "remembers the dpi", needs_dpi=True)
+    stage = Stage("record", record, "remembers the dpi")
 
-    Pipeline((Step(stage),)).run(np.zeros((2, 2), np.uint8), dpi=600)
+    Pipeline((Step(stage), Step(stage))).run(np.zeros((2, 2), np.uint8), dpi=600)
     Pipeline((Step(stage),)).run(np.zeros((2, 2), np.uint8))
-    assert seen == [600, None]
+    assert seen == [600, 600, None]

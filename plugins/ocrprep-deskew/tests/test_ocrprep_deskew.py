@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import importlib.metadata
 
+import cv2
 import numpy as np
 import ocrprep_deskew
 import pytest
-from ocrprep_deskew import deskew, estimate_skew, rotate
+from ocrprep_deskew import deskew, estimate_skew, rotate, rotation
 from PIL import Image, ImageDraw, ImageFont
 
 import ocrprep
+from ocrprep import Scan, Warped
 from ocrprep.errors import UsageError
 from ocrprep.metrics import cer, normalize
 from ocrprep.plugins import Host
@@ -40,6 +42,12 @@ def page(lines: list[str] = LINES, size: int = 28) -> np.ndarray:
     return np.asarray(img).copy()
 
 
+def straightened(image: np.ndarray, **args: float) -> np.ndarray:
+    """The pixels ``deskew`` returns for ``image``, rotated (a Warped) or not (an array)."""
+    result = deskew(Scan(image, 300), **args)
+    return result.pixels if isinstance(result, Warped) else result
+
+
 def test_the_plugin_keeps_the_hook_contract():
     check_plugin(ocrprep_deskew, examples={"tilted page": rotate(page(), 4)})
 
@@ -57,32 +65,62 @@ def test_a_straightened_page_is_read_again():
     truth = normalize(" ".join(LINES))
     tilted = rotate(page(), 5.0)
     before = normalize(ocrprep.recognize(tilted, dpi=300).text)
-    after = normalize(ocrprep.recognize(deskew(tilted), dpi=300).text)
+    after = normalize(ocrprep.recognize(straightened(tilted), dpi=300).text)
     assert cer(truth, before) > 0.2
     assert after == truth
+    piped = ocrprep.recognize(tilted, pipeline="deskew", dpi=300, plugins=plugins())
+    assert normalize(piped.text) == truth
 
 
 def test_pages_without_a_direction_are_returned_unchanged():
     dot = np.full((50, 50), 255, np.uint8)
     dot[25, 25] = 0
     for image in (np.full((40, 60), 255, np.uint8), np.zeros((40, 60), np.uint8), dot):
-        assert np.array_equal(deskew(image), image)
+        result = deskew(Scan(image))
+        assert not isinstance(result, Warped) and np.array_equal(result, image)
 
 
 def test_a_tilt_below_min_angle_is_left_alone():
     tilted = rotate(page(), 0.5)
-    assert np.array_equal(deskew(tilted, min_angle=1.0), tilted)
-    assert not np.array_equal(deskew(tilted), tilted)
+    kept = deskew(Scan(tilted), min_angle=1.0)
+    assert not isinstance(kept, Warped) and np.array_equal(kept, tilted)
+    turned = deskew(Scan(tilted))
+    assert isinstance(turned, Warped) and not np.array_equal(turned.pixels, tilted)
+
+
+def test_the_rotation_is_returned_as_warped_so_the_page_maps_back_to_the_input():
+    tilted = rotate(page(), 4.0)
+    result = deskew(Scan(tilted, 300))
+    assert isinstance(result, Warped) and result.scale_factor == pytest.approx(1.0)
+    assert np.array_equal(result.pixels, rotate(tilted, -4.0))
+    expected = Warped.affine(result.pixels, rotation(tilted.shape, -4.0)).matrix
+    assert np.allclose(result.matrix, expected)
+    scan = Host(plugins()).pipeline("deskew").process(tilted, 300)
+    assert scan.dpi == 300 and scan.pixels.shape == tilted.shape
+    height, width = tilted.shape
+    centre = np.array([width / 2, height / 2, 1.0])
+    corner = np.array([0.0, 0.0, 1.0])
+    assert np.allclose(scan.to_input @ centre, centre), "it turns about the page's centre"
+    assert not np.allclose(scan.to_input @ corner, corner)
+
+
+def test_rotation_is_the_matrix_rotate_uses():
+    image = page()
+    height, width = image.shape
+    matrix = rotation(image.shape, 3.0)
+    assert matrix.shape == (2, 3)
+    by_hand = cv2.warpAffine(image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=255)
+    assert np.array_equal(rotate(image, 3.0), by_hand)
 
 
 def test_the_page_keeps_its_size_white_corners_and_black_and_white_pixels():
     binary = np.where(page() < 128, 0, 255).astype(np.uint8)
-    straightened = deskew(rotate(binary, 6.0))
-    assert straightened.shape == binary.shape
-    assert set(np.unique(straightened)) == {0, 255}
+    level = straightened(rotate(binary, 6.0))
+    assert level.shape == binary.shape
+    assert set(np.unique(level)) == {0, 255}
     gray = np.full((100, 300), 180, np.uint8)
     gray[45:55, 20:280] = 0
-    turned = deskew(rotate(gray, 5.0))
+    turned = straightened(rotate(gray, 5.0))
     assert turned[0, 0] == turned[-1, -1] == 255
 
 
