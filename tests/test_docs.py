@@ -47,7 +47,9 @@ def load(path: Path, name: str) -> ModuleType:
 
 
 def test_the_hooks_are_the_ones_this_guide_was_written_for():
-    assert HOOKS == ["preprocess_stages", "recognize_engines"], "a hook changed: document it in docs/plugins.md"
+    assert HOOKS == ["preprocess_stages", "recognize_engines"], (
+        "a hook changed: document it in docs/plugins.md"
+    )
 
 
 @pytest.mark.parametrize("hook", HOOKS)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import ImageFont
 
-from ocrprep.measure import components, ink_mask, is_inverted, measure_ink, measure_scan
+from ocrprep.measure import components, describe, ink_mask, is_inverted, measure_ink, measure_scan
 
 from .conftest import render_text
 
@@ -156,6 +156,19 @@ def test_as_dict_is_json_with_the_measured_figures():
     data = json.loads(json.dumps(measure_scan(render_text("1,234.56", 48), dpi=200).as_dict()))
     assert data["dpi"] == 200 and data["inverted"] is False and data["dot_matrix"] is False
     assert data["stroke_width"] > 0 and data["char_height"] > 0 and data["speck_ratio"] == 0
+
+
+def test_describe_puts_a_measurement_in_words():
+    blank = measure_scan(np.full((10, 10), 255, np.uint8)).as_dict()
+    assert describe(blank) == "no text-like ink found"
+    text = measure_scan(render_text("Hello 42", size=40)).as_dict()
+    assert describe(text).startswith(f"stroke {text['stroke_width']:.1f} px, characters ")
+    dots = dict(text, stroke_width=2.04, char_height=30.4, glyphs=8, specks=1, inverted=True,
+                dot_matrix=True, dot_pitch=4.26)  # fmt: skip
+    assert describe(dots) == (
+        "stroke 2.0 px, characters 30 px high, 8 glyphs, 1 specks, light text on dark, "
+        "dot-matrix print, dot pitch 4.3 px"
+    )
 
 
 def test_measuring_refuses_what_is_not_a_gray_image():

@@ -8,8 +8,13 @@ from ``sample_scans/``, run ``.venv/bin/python -m tests.test_report`` in the rep
 from __future__ import annotations
 
 import base64
+import hashlib
+import io
+import re
 import sys
+import tomllib
 from collections.abc import Iterator
+from fnmatch import fnmatch
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -17,6 +22,7 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
+from rich.console import Console
 
 from ocrprep.batch import Settings
 from ocrprep.compare import CompareWork, PageComparison, Reading, Report, run_compare
@@ -30,6 +36,9 @@ from ocrprep.report import (
     overlay,
     page_images,
     render_html,
+)
+from ocrprep.report import (
+    render_text as text_rendering,
 )
 
 from .conftest import render_text, save
@@ -107,16 +116,73 @@ def test_hostile_file_names_text_and_pipeline_show_as_text():
     assert HOSTILE_NAME in text and HOSTILE_TEXT in text and "</style><script>alert(1)</script>" in text
 
 
-def test_page_loads_nothing_from_outside():
+def sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+def test_page_loads_nothing_from_outside_and_allows_only_its_own_style_and_script():
     markup = render_html(report(page("a.png", "abc", "abd", "abc")), {"a.png": page_images(blank(), blank())})
     elements = Elements(markup)
     csp = [m for m in elements.named("meta") if m.get("http-equiv") == "Content-Security-Policy"]
+    (style,) = re.findall(r"<style>(.*?)</style>", markup, re.DOTALL)
+    (script,) = re.findall(r"<script>(.*?)</script>", markup, re.DOTALL)
+    assert "sortBy" in script and "table.files" in style
     assert csp and csp[0]["content"] == (
-        "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
+        f"default-src 'none'; img-src data:; style-src {sha256(style)}; script-src {sha256(script)}"
     )
     assert not elements.named("link")
+    assert not [attrs for _, attrs in elements.tags if "style" in attrs], "no inline style attributes"
     links = [attrs[name] or "" for _, attrs in elements.tags for name in ("src", "href") if name in attrs]
     assert links and all(link.startswith(("#", "data:")) for link in links), links
+
+
+EVIL = "<b onclick=alert(1)>\"'&amp;</b>"
+
+
+def test_every_string_from_the_data_is_escaped_wherever_the_template_puts_it():
+    data = report(page("a.png", "abc", "abd", "abc"), page("b.png", None, "x", "y"))
+    data["pipeline"] = data["engine"] = data["summary"]["verdict"] = EVIL
+    data["summary"]["no_truth"] = [EVIL]
+    data["errors"] = [{"path": EVIL, "error": EVIL}]
+    confusion = {"truth": "c", "ocr": "d", "count": 1, "shown": EVIL}
+    for kind in ("before", "after", "fixed", "introduced"):
+        data["summary"]["confusions"][kind] = [confusion]
+    for file in data["files"]:
+        file["path"] = EVIL + file["path"]
+        file["before"]["text"] = file["after"]["text"] = EVIL
+        file["confusions"]["fixed"] = [confusion]
+        file["scan"] = {"stroke_width": 3.0, "char_height": 30.0, "glyphs": EVIL, "specks": EVIL,
+                        "inverted": False, "dot_matrix": False, "dpi": EVIL}  # fmt: skip
+    data["files"][0]["truth"] = EVIL
+    data["files"][1]["status"] = EVIL  # a page without ground truth is not in the plot
+    markup = render_html(data, {data["files"][0]["path"]: page_images(blank(), blank())})
+    elements = Elements(markup)
+
+    assert not elements.named("b")
+    assert len(elements.named("script")) == 1
+    assert not [(tag, name) for tag, attrs in elements.tags for name in attrs if name.startswith("on")]
+    text = "".join(elements.text)
+    places = {
+        "title, pipeline, engine, verdict, no truth, error path and message": 7,
+        "summary confusions": 4,
+        "file paths: table, plot title, headings": 2 + 1 + 2,
+        "status: table, heading": 2,
+        "texts: truth pane, aligned panes, raw texts": 1 + 1 + 1 + 4,
+        "file confusions": 2,
+        "scan: glyphs, specks, dpi": 6,
+    }
+    assert text.count(EVIL) >= sum(places.values()), text
+    cells = [attrs["data-v"] for tag, attrs in elements.tags if tag == "td" and "data-v" in attrs]
+    assert EVIL + "a.png" in cells and EVIL in cells, "attribute values stay whole"
+    assert "b.png" in text and "a.png" in text
+
+
+def test_templates_styles_and_script_are_package_data():
+    package = ROOT / "src" / "ocrprep"
+    shipped = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    files = [p.relative_to(package).as_posix() for p in (package / "templates").iterdir()]
+    assert {"report.html.j2", "macros.html.j2", "report.css", "report.js"} <= {Path(f).name for f in files}
+    assert all(any(fnmatch(f, pattern) for pattern in shipped["ocrprep"]) for f in files), files
 
 
 # --- the aligned text
@@ -187,6 +253,40 @@ def test_report_without_ground_truth_renders_and_diffs_before_against_after():
     assert "Text before and after (no ground truth)" in markup
     assert 'Tota<span class="d-sub"><del>1</del><ins>l</ins></span> 42.50' in markup
     assert "<circle" not in markup
+
+
+# --- the terminal
+
+
+def test_text_rendering_is_a_table_of_pages_with_totals_and_summary_lines():
+    pages = [
+        page("a.png", "Total 42.50", "Tota1 42.5O", "Total 42.50"),
+        page("b.png", "abc", "abc", "abX"),
+        page("c.png", None, "x", "y"),
+    ]
+    table, lines = text_rendering(report(*pages))
+    console = Console(file=io.StringIO(), width=120)
+    console.print(table)
+    shown = console.file.getvalue()
+    assert "OCR before and after: grayscale | threshold(value=160)" in shown
+    rows = [line.split("\u2502")[1:-1] for line in shown.splitlines() if line.startswith("\u2502")]
+    assert [[cell.strip() for cell in row] for row in rows] == [
+        ["a.png", "improved", "0.182", "0.000", "70.0", "85.0"],
+        ["b.png", "worse", "0.000", "0.333", "70.0", "85.0"],
+        ["c.png", "no truth", "-", "-", "70.0", "85.0"],
+        ["total: 3 page(s)", "1 better, 1 worse", "0.143", "0.071", "70.0", "85.0"],
+    ]
+    assert lines[0] == "3 page(s), 2 with ground truth, 0 failed"
+    assert lines[1].startswith("verdict: no clear change: CER 0.143 -> 0.071 (change -0.071, 95% CI ")
+    assert lines[2] == (
+        "CER per-file mean 0.091 -> 0.167; WER 0.667 -> 0.333; digit CER 0.500 -> 0.000; "
+        "exact match 50% -> 50% of 2 single-line files"
+    )
+    assert lines[3:] == [
+        "confusions fixed: 0\u2192O \u00d71, l\u21921 \u00d71",
+        "confusions introduced: c\u2192X \u00d71",
+        "no ground truth for 1 file(s): c.png",
+    ]
 
 
 # --- images

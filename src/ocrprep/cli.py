@@ -18,13 +18,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .batch import Executor, Failure, FileWork, Settings, run_batch
-from .compare import CompareWork, default_inputs, run_compare
+from .compare import CompareWork, ReportData, default_inputs, run_compare
 from .errors import ExitCode, OcrprepError, UsageError
 from .images import IMAGE_SUFFIXES, PDF_DPI, atomic_file, expand_inputs, write_pdf
 from .metrics import TextOptions
 from .pipeline import DEFAULT_PIPELINE, NAMED_PIPELINES
 from .plugins import Host
-from .report import page_images, render_html, to_csv, to_json
+from .report import number as _number
+from .report import page_images, render_html, render_text, to_csv, to_json
 from .tasks import CleanWork, OcrWork
 from .tune import BASELINES
 from .tune import tune as run_tune
@@ -439,10 +440,11 @@ def compare(
         )
     data = report.as_dict()
     longest = max((len(f["path"]) for f in data["files"]), default=0)
-    _console(longest + 80).print(_table(data))
-    for line in _summary_lines(data["summary"]):
+    table, lines = render_text(data)
+    _console(longest + 80).print(table)
+    for line in lines:
         click.echo(line)
-    renderers: dict[Path | None, Callable[[dict[str, Any]], str]] = {
+    renderers: dict[Path | None, Callable[[ReportData], str]] = {
         json_path: to_json,
         csv_path: to_csv,
         html_path: lambda data: render_html(data, report.images),
@@ -475,63 +477,6 @@ def _console(width: int) -> Console:
     """A console on stdout that is at least ``width`` wide, so file names never wrap in a pipe."""
     console = Console()
     return console if console.is_terminal else Console(width=max(width, console.width))
-
-
-def _number(value: float | None, fmt: str = ".3f") -> str:
-    return "-" if value is None else format(value, fmt)
-
-
-def _table(data: dict[str, Any]) -> Table:
-    """One row per page: status, CER and confidence before and after; totals in the footer."""
-    summary = data["summary"]
-    table = Table(title=f"OCR before and after: {data['pipeline']}", show_footer=True)
-    columns = {
-        "file": f"total: {summary['files']} page(s)",
-        "status": f"{summary['improved']} better, {summary['worse']} worse",
-        "CER before": _number(summary["cer_before"]),
-        "CER after": _number(summary["cer_after"]),
-        "conf before": _number(summary["confidence_before"], ".1f"),
-        "conf after": _number(summary["confidence_after"], ".1f"),
-    }
-    for header, total in columns.items():
-        table.add_column(header, footer=total, justify="left" if header in ("file", "status") else "right")
-    for page in data["files"]:
-        before, after = page["before"], page["after"]
-        table.add_row(
-            page["path"], page["status"], _number(before["cer"]), _number(after["cer"]),
-            _number(before["confidence"], ".1f"), _number(after["confidence"], ".1f"),
-        )  # fmt: skip
-    return table
-
-
-def _summary_lines(summary: dict[str, Any]) -> list[str]:
-    """The totals below the table: verdict with its interval, other rates, confusions, missing truth."""
-
-    def pair(name: str, fmt: str = ".3f") -> str:
-        return f"{_number(summary[f'{name}_before'], fmt)} -> {_number(summary[f'{name}_after'], fmt)}"
-
-    counts = f"{summary['files']} page(s), {summary['files_with_truth']} with ground truth"
-    lines = [f"{counts}, {summary['failed']} failed"]
-    if summary["cer_change_ci95"] is not None:
-        low, high = summary["cer_change_ci95"]
-        lines.append(
-            f"verdict: {summary['verdict']}: CER {pair('cer')} (change {summary['cer_change']:+.3f}, "
-            f"95% CI {low:+.3f} to {high:+.3f}, paired bootstrap over files)"
-        )
-        lines.append(
-            f"CER per-file mean {pair('cer_mean')}; WER {pair('wer')}; digit CER {pair('cer_digits')}; "
-            f"exact match {pair('exact', '.0%')} of {summary['single_line_files']} single-line files"
-        )
-        for kind in ("fixed", "introduced"):
-            shown = ", ".join(c["shown"] for c in summary["confusions"][kind][:6]) or "none"
-            lines.append(f"confusions {kind}: {shown}")
-    if summary["kept_original"]:
-        lines.append(f"keep-better kept the original for {summary['kept_original']} page(s)")
-    if summary["no_truth"]:
-        lines.append(
-            f"no ground truth for {len(summary['no_truth'])} file(s): {', '.join(summary['no_truth'])}"
-        )
-    return lines
 
 
 @cli.command()

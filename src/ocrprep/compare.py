@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import fmean
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
@@ -25,6 +25,118 @@ SAMPLE_SCANS = Path("sample_scans")
 TOP_CONFUSIONS = 10
 
 
+# --- the report's data: exactly what ``--json`` writes, typed for the renderers
+
+
+class ReadingData(TypedDict):
+    """One version of a page read: its text and confidence; the scores are None without ground truth."""
+
+    text: str
+    confidence: float | None
+    cer: float | None
+    wer: float | None
+    cer_digits: float | None
+    exact: bool | None
+    insertions: int | None
+    deletions: int | None
+    substitutions: int | None
+
+
+class ConfusionData(TypedDict):
+    """A character confusion: ``truth`` read as ``ocr``, ``count`` times; ``shown`` in words."""
+
+    truth: str
+    ocr: str
+    count: int
+    shown: str
+
+
+class ConfusionsData(TypedDict):
+    """The most frequent confusions before and after, and those the cleanup fixed or introduced."""
+
+    before: list[ConfusionData]
+    after: list[ConfusionData]
+    fixed: list[ConfusionData]
+    introduced: list[ConfusionData]
+
+
+class PageData(TypedDict):
+    """One page read before and after cleanup (``PageComparison.as_dict()``)."""
+
+    path: str
+    truth: str | None
+    status: str
+    kept: str
+    scan: dict[str, Any] | None
+    cer_change: float | None
+    text_change: float
+    before: ReadingData
+    after: ReadingData
+    confusions: ConfusionsData
+
+
+class ErrorData(TypedDict):
+    """A page that failed, and why."""
+
+    path: str
+    error: str
+
+
+class ErrorKinds(TypedDict):
+    """Edit operations summed over the pages with ground truth."""
+
+    insertions: int
+    deletions: int
+    substitutions: int
+
+
+class SummaryData(TypedDict):
+    """Totals over the batch (``Report.summary()``)."""
+
+    files: int
+    files_with_truth: int
+    no_truth: list[str]
+    failed: int
+    interrupted: bool
+    cer_before: float | None
+    cer_after: float | None
+    cer_change: float | None
+    cer_change_ci95: list[float] | None
+    verdict: str
+    cer_mean_before: float | None
+    cer_mean_after: float | None
+    wer_before: float | None
+    wer_after: float | None
+    wer_mean_before: float | None
+    wer_mean_after: float | None
+    cer_digits_before: float | None
+    cer_digits_after: float | None
+    exact_before: float | None
+    exact_after: float | None
+    single_line_files: int
+    confidence_before: float | None
+    confidence_after: float | None
+    kept_original: int
+    improved: int
+    worse: int
+    same: int
+    errors_before: ErrorKinds
+    errors_after: ErrorKinds
+    confusions: ConfusionsData
+
+
+class ReportData(TypedDict):
+    """A whole comparison (``Report.as_dict()``): what ``--json`` writes and every renderer reads."""
+
+    pipeline: str
+    engine: str
+    ignore_case: bool
+    normalize_punctuation: bool
+    files: list[PageData]
+    errors: list[ErrorData]
+    summary: SummaryData
+
+
 @dataclass(frozen=True)
 class Reading:
     """The OCR of one version of a page: its text, confidence, and score when there is ground truth."""
@@ -33,7 +145,7 @@ class Reading:
     confidence: float | None
     score: TextScore | None = None
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> ReadingData:
         s = self.score
         return {
             "text": self.text,
@@ -81,7 +193,7 @@ class PageComparison:
         """How much the OCR text changed with cleanup: edit distance over the longer text, 0 to 1."""
         return float(Levenshtein.normalized_distance(normalize(self.before.text), normalize(self.after.text)))
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> PageData:
         return {
             "path": self.path,
             "truth": self.truth,
@@ -109,7 +221,7 @@ class Report:
     images: dict[str, Any] = field(default_factory=dict)
     """Rendered images per page path, when the work had a renderer (for the HTML report)."""
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> SummaryData:
         """Totals over the batch; rates are character- (or word-, digit-) weighted unless ``_mean``."""
         judged = [f for f in self.files if f.before.score is not None and f.after.score is not None]
         before = [f.before.score for f in judged if f.before.score is not None]
@@ -153,7 +265,7 @@ class Report:
             "confusions": _confusions_dict(confusions_before, confusions_after),
         }
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> ReportData:
         """The report as plain JSON-ready data."""
         return {
             "pipeline": self.pipeline,
@@ -268,12 +380,10 @@ def _confusions(reading: Reading) -> Counter[Confusion]:
     return Counter(dict(reading.score.confusions)) if reading.score else Counter()
 
 
-def _confusions_dict(
-    before: Counter[Confusion], after: Counter[Confusion]
-) -> dict[str, list[dict[str, Any]]]:
+def _confusions_dict(before: Counter[Confusion], after: Counter[Confusion]) -> ConfusionsData:
     """Most frequent confusions before and after, and those the cleanup fixed or introduced."""
 
-    def top(counts: Counter[Confusion]) -> list[dict[str, Any]]:
+    def top(counts: Counter[Confusion]) -> list[ConfusionData]:
         return [
             {"truth": a, "ocr": b, "count": n, "shown": f"{show((a, b))} \u00d7{n}"}
             for (a, b), n in counts.most_common(TOP_CONFUSIONS)
@@ -287,7 +397,7 @@ def _confusions_dict(
     }
 
 
-def _error_kinds(scores: list[TextScore]) -> dict[str, int]:
+def _error_kinds(scores: list[TextScore]) -> ErrorKinds:
     return {
         "insertions": sum(s.insertions for s in scores),
         "deletions": sum(s.deletions for s in scores),

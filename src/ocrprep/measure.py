@@ -28,6 +28,7 @@ How the figures are found:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -129,6 +130,23 @@ class ScanMeasure:
                 data[key] = round(value, 2)
         data["speck_ratio"] = round(self.speck_ratio, 2)
         return data
+
+
+def describe(scan: Mapping[str, Any]) -> str:
+    """A measurement (``ScanMeasure.as_dict()``) in a few words, for ``ocr --verbose`` and the HTML report.
+
+    >>> describe(measure_scan(np.full((10, 10), 255, np.uint8)).as_dict())
+    'no text-like ink found'
+    """
+    if scan["stroke_width"] is None or scan["char_height"] is None:
+        return "no text-like ink found"
+    words = [f"stroke {scan['stroke_width']:.1f} px", f"characters {scan['char_height']:.0f} px high",
+             f"{scan['glyphs']} glyphs, {scan['specks']} specks"]  # fmt: skip
+    if scan["inverted"]:
+        words.append("light text on dark")
+    if scan["dot_matrix"]:
+        words.append(f"dot-matrix print, dot pitch {scan['dot_pitch']:.1f} px")
+    return ", ".join(words)
 
 
 def measure_scan(gray: np.ndarray, dpi: int | None = None) -> ScanMeasure:

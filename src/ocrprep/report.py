@@ -1,21 +1,27 @@
-"""Renderings of a comparison report (``Report.as_dict()``): JSON, CSV, and a self-contained HTML page."""
+"""Renderings of a comparison report (``Report.as_dict()``): JSON, CSV, the terminal's table, and a
+self-contained HTML page from the Jinja2 templates in ``ocrprep/templates``."""
 
 from __future__ import annotations
 
 import base64
 import csv
-import html
+import hashlib
 import io
 import json
 import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from string import Template
+from importlib.resources import files
 from typing import Any, NamedTuple
 
 import cv2
 import numpy as np
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+from rich.table import Table
 
+from .compare import PageData, ReportData, SummaryData
+from .measure import describe
 from .metrics import TextOptions, align, normalize
 
 CSV_COLUMNS = (
@@ -28,32 +34,107 @@ CSV_COLUMNS = (
 """One CSV row per file; ``before.x`` is field ``x`` of the file's ``before`` reading."""
 
 
+def number(value: float | None, fmt: str = ".3f", missing: str = "-") -> str:
+    """``value`` formatted with ``fmt``, or ``missing`` when there is none.
+
+    The one number formatter of the package: the reports' and the CLI's.
+    """
+    return missing if value is None else format(value, fmt)
+
+
 def to_json(report: Any) -> str:
     """The report (or any plain data) as indented JSON, non-ASCII text kept as it is."""
     return json.dumps(report, indent=2, ensure_ascii=False)
 
 
-def to_csv(report: dict[str, Any]) -> str:
+def to_csv(report: ReportData) -> str:
     """One row per file with the columns in ``CSV_COLUMNS``; empty cells where a value is missing."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for page in report["files"]:
+        sides: dict[str, Mapping[str, Any]] = {"": page, "before": page["before"], "after": page["after"]}
         row = []
         for column in CSV_COLUMNS:
             side, _, key = column.rpartition(".")
-            value = page[side][key] if side else page[key]
+            value = sides[side][key]
             row.append("" if value is None else value)
         writer.writerow(row)
     return out.getvalue()
 
 
+# --- the terminal ------------------------------------------------------------------------------
+
+
+def render_text(report: ReportData) -> tuple[Table, list[str]]:
+    """What ``compare`` prints: a table of the pages with totals in its footer, and the lines below it.
+
+    The table is a rich renderable, so that a terminal shows it styled and as wide as the terminal.
+    """
+    return _text_table(report), _summary_lines(report["summary"])
+
+
+def _text_table(report: ReportData) -> Table:
+    """One row per page: status, CER and confidence before and after; totals in the footer."""
+    summary = report["summary"]
+    table = Table(title=f"OCR before and after: {report['pipeline']}", show_footer=True)
+    columns = {
+        "file": f"total: {summary['files']} page(s)",
+        "status": f"{summary['improved']} better, {summary['worse']} worse",
+        "CER before": number(summary["cer_before"]),
+        "CER after": number(summary["cer_after"]),
+        "conf before": number(summary["confidence_before"], ".1f"),
+        "conf after": number(summary["confidence_after"], ".1f"),
+    }
+    for header, total in columns.items():
+        table.add_column(header, footer=total, justify="left" if header in ("file", "status") else "right")
+    for page in report["files"]:
+        before, after = page["before"], page["after"]
+        table.add_row(
+            page["path"], page["status"], number(before["cer"]), number(after["cer"]),
+            number(before["confidence"], ".1f"), number(after["confidence"], ".1f"),
+        )  # fmt: skip
+    return table
+
+
+def _summary_lines(summary: SummaryData) -> list[str]:
+    """The totals below the table: verdict with its interval, other rates, confusions, missing truth."""
+    values: Mapping[str, Any] = summary
+
+    def pair(name: str, fmt: str = ".3f") -> str:
+        return f"{number(values[f'{name}_before'], fmt)} -> {number(values[f'{name}_after'], fmt)}"
+
+    counts = f"{summary['files']} page(s), {summary['files_with_truth']} with ground truth"
+    lines = [f"{counts}, {summary['failed']} failed"]
+    if summary["cer_change_ci95"] is not None:
+        low, high = summary["cer_change_ci95"]
+        lines.append(
+            f"verdict: {summary['verdict']}: CER {pair('cer')} (change {summary['cer_change']:+.3f}, "
+            f"95% CI {low:+.3f} to {high:+.3f}, paired bootstrap over files)"
+        )
+        lines.append(
+            f"CER per-file mean {pair('cer_mean')}; WER {pair('wer')}; digit CER {pair('cer_digits')}; "
+            f"exact match {pair('exact', '.0%')} of {summary['single_line_files']} single-line files"
+        )
+        for kind in ("fixed", "introduced"):
+            shown = ", ".join(c["shown"] for c in summary["confusions"][kind][:6]) or "none"
+            lines.append(f"confusions {kind}: {shown}")
+    if summary["kept_original"]:
+        lines.append(f"keep-better kept the original for {summary['kept_original']} page(s)")
+    if summary["no_truth"]:
+        lines.append(
+            f"no ground truth for {len(summary['no_truth'])} file(s): {', '.join(summary['no_truth'])}"
+        )
+    return lines
+
+
 # --- HTML ----------------------------------------------------------------------------------------
 #
-# The page is built from small functions that each return a piece of HTML. Every string that comes
-# from the data (OCR text, ground truth, file names, pipeline, confusions) passes through ``_e``; the
-# markup around it is ours. Nothing is loaded from outside: styles and the sorting script are inline,
-# images are data: URIs, and a Content-Security-Policy forbids anything else.
+# The page is the template ``templates/report.html.j2``, rendered with autoescaping: every string
+# from the data (OCR text, ground truth, file names, pipeline, confusions) is escaped there, and
+# Python only prepares values and coordinates. Nothing is loaded from outside: the styles and the
+# sorting script (``report.css``, ``report.js``) are inlined, images are data: URIs, and the
+# Content-Security-Policy allows nothing else.
 
 INK_LEVEL = 128
 """A pixel darker than this (0-255) is ink."""
@@ -191,38 +272,81 @@ def _png_size(uri: str) -> tuple[int, int] | None:
     return width, height
 
 
-def render_html(report: dict[str, Any], images: Mapping[str, PageImages]) -> str:
+def render_html(report: ReportData, images: Mapping[str, PageImages]) -> str:
     """The report (``Report.as_dict()``) as one self-contained HTML page.
 
     ``images`` holds each page's pictures keyed by ``files[].path``; a page may have none. The page
     loads nothing from outside and shows every string from the data as text.
     """
     options = TextOptions(report["ignore_case"], report["normalize_punctuation"])
-    files = list(enumerate(report["files"]))
-    title = f"ocrprep compare: {report['pipeline']}"
-    body = "\n".join(
-        [
-            "<h1>OCR before and after cleanup</h1>",
-            _summary_section(report),
-            _files_section(files),
-            *(_file_section(i, page, images.get(page["path"]), options) for i, page in files),
-        ]
+    pages = list(enumerate(report["files"]))
+    style, script = _package_text("report.css"), _package_text("report.js")
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        data=report,
+        csp=_csp(style, script),
+        style=Markup(style),  # our own files: the only markup not escaped
+        script=Markup(script),
+        summary_metrics=_summary_metrics(report["summary"]),
+        plot=Scatter.of(report["files"]),
+        columns=FILE_COLUMNS,
+        default_sort=DEFAULT_SORT,
+        rows=[FileRow.of(i, page) for i, page in worst_first(pages)],
+        file_views=[FileView.of(i, page, images.get(page["path"]), options) for i, page in pages],
     )
-    return PAGE.substitute(csp=_e(CSP), title=_e(title), style=STYLE, body=body, script=SCRIPT)
 
 
-def _e(value: object) -> str:
-    """Any value as HTML text, safe inside elements and quoted attributes."""
-    return html.escape(str(value), quote=True)
+def _csp(style: str, script: str) -> str:
+    """The page's Content-Security-Policy: data: images, and only the inline style and script given.
+
+    They are allowed by their SHA-256 hashes, so that no other inline style or script could run even
+    if some markup slipped through the escaping.
+    """
+    return f"default-src 'none'; img-src data:; style-src {_hash(style)}; script-src {_hash(script)}"
+
+
+def _hash(text: str) -> str:
+    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    return f"'sha256-{digest}'"
+
+
+def _package_text(name: str) -> str:
+    """A file of ``ocrprep/templates``, shipped as package data."""
+    return files("ocrprep").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def _environment() -> Environment:
+    """The templates' environment: autoescaping on, and an error for any name a template misspells."""
+    env = Environment(
+        loader=PackageLoader("ocrprep", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(num=_num, signed=_signed, describe=describe)
+    return env
+
+
+def aligned_html(reference: str, text: str) -> str:
+    """``text`` aligned against ``reference`` as HTML: insertions, deletions and substitutions marked.
+
+    Deleted pieces (only in ``reference``) are ``<del class="d-del">``, inserted pieces (only in
+    ``text``) ``<ins class="d-ins">``, and a substitution a ``<span class="d-sub">`` holding both. A
+    space inside a marked piece is shown as ``␣`` so that it can be seen. It is the report's own
+    ``aligned`` macro.
+    """
+    macro = '{% from "macros.html.j2" import aligned %}{{ aligned(pieces) }}'
+    return _environment().from_string(macro).render(pieces=align(reference, text))
 
 
 def _num(value: float | None, digits: int = 3) -> str:
-    return DASH if value is None else f"{value:.{digits}f}"
+    return number(value, f".{digits}f", DASH)
 
 
 def _signed(value: float | None, digits: int = 3) -> str:
     """``+0.120``, or with a real minus sign (U+2212) ``\u22120.120``; a dash when missing."""
-    return DASH if value is None else f"{value:+.{digits}f}".replace("-", MINUS)
+    return number(value, f"+.{digits}f", DASH).replace("-", MINUS)
 
 
 def _confidence(value: float | None) -> str:
@@ -234,7 +358,7 @@ def _signed_confidence(value: float | None) -> str:
 
 
 def _count(value: float | None) -> str:
-    return DASH if value is None else str(int(value))
+    return _num(value, 0)
 
 
 def _signed_count(value: float | None) -> str:
@@ -242,7 +366,7 @@ def _signed_count(value: float | None) -> str:
 
 
 def _percent(value: float | None) -> str:
-    return DASH if value is None else f"{value:.0%}"
+    return number(value, ".0%", DASH)
 
 
 def _signed_points(value: float | None) -> str:
@@ -292,112 +416,41 @@ FILE_METRICS = (
 """Rows of a file's metrics table: fields of its ``before`` and ``after`` readings."""
 
 
-def _metrics_table(rows: list[tuple[Metric, Any, Any]]) -> str:
-    """A table of before, after and change, the change coloured by whether it is for the better."""
-    body = []
-    for metric, before, after in rows:
+@dataclass(frozen=True)
+class MetricRow:
+    """A row of a metrics table as shown: before, after, and the change, ``kind`` its colour."""
+
+    label: str
+    before: str
+    after: str
+    change: str
+    kind: str
+    """``better``, ``worse``, ``same``, or empty when a side is missing."""
+
+    @classmethod
+    def of(cls, metric: Metric, before: float | None, after: float | None) -> MetricRow:
         change, kind = None, ""
         if before is not None and after is not None:
             change = float(after) - float(before)
             better = change < 0 if metric.lower_is_better else change > 0
             kind = "same" if change == 0 else "better" if better else "worse"
-        body.append(
-            f"<tr><th>{_e(metric.label)}</th><td>{metric.show(before)}</td><td>{metric.show(after)}</td>"
-            f'<td class="{kind}">{metric.show_change(change)}</td></tr>'
-        )
-    head = "<tr><th></th><th>before</th><th>after</th><th>change</th></tr>"
-    return f'<table class="metrics"><thead>{head}</thead><tbody>\n' + "\n".join(body) + "</tbody></table>"
+        return cls(metric.label, metric.show(before), metric.show(after), metric.show_change(change), kind)
 
 
-# --- summary
-
-
-def _summary_section(report: dict[str, Any]) -> str:
-    summary = report["summary"]
-    return f"""<section id="summary">
-<h2>Summary</h2>
-<dl class="facts">
-<dt>Pipeline</dt><dd><code>{_e(report["pipeline"])}</code></dd>
-<dt>Engine</dt><dd>{_e(report["engine"])}</dd>
-<dt>Text compared</dt><dd>{_e(_text_options_line(report))}</dd>
-<dt>Files</dt><dd>{_counts_line(summary)}</dd>
-</dl>
-{_notices(report)}
-<p class="verdict verdict-{_e(summary["verdict"].replace(" ", "-"))}">{_verdict_line(summary)}</p>
-<div class="summary-grid">
-<div>{_summary_metrics(summary)}</div>
-<figure class="scatter">{_scatter(report["files"])}<figcaption>CER per file, before (x) and after (y)
-cleanup. Points below the diagonal improved; hover a point for its file, click to open it.</figcaption>
-</figure>
-</div>
-<h3>Confusions (truth\u2192OCR) over all files</h3>
-{_confusions_table(summary["confusions"])}
-</section>"""
-
-
-def _text_options_line(report: dict[str, Any]) -> str:
-    done = ["Unicode NFC", "whitespace collapsed"]
-    if report["ignore_case"]:
-        done.append("case ignored")
-    if report["normalize_punctuation"]:
-        done.append("quotes and dashes made plain")
-    return ", ".join(done)
-
-
-def _counts_line(summary: dict[str, Any]) -> str:
-    return (
-        f"{summary['files']} page(s), {summary['files_with_truth']} with ground truth, "
-        f"{summary['failed']} failed; {summary['improved']} improved, {summary['worse']} worse, "
-        f"{summary['same']} same"
-    )
-
-
-def _notices(report: dict[str, Any]) -> str:
-    summary, notes = report["summary"], []
-    if summary["interrupted"]:
-        notes.append("Interrupted: the report holds only the files done before Ctrl-C.")
-    if summary["no_truth"]:
-        names = ", ".join(f"<code>{_e(p)}</code>" for p in summary["no_truth"])
-        notes.append(f"No ground truth for {len(summary['no_truth'])} file(s): {names}")
-    if summary.get("kept_original"):
-        notes.append(f"keep-better kept the original for {summary['kept_original']} page(s).")
-    for error in report["errors"]:
-        notes.append(f"Failed: <code>{_e(error['path'])}</code>: {_e(error['error'])}")
-    return "".join(f'<p class="notice">{note}</p>\n' for note in notes)
-
-
-def _verdict_line(summary: dict[str, Any]) -> str:
-    """``helped: CER change -0.210 (95% CI -0.300 to -0.120)``, with real minus signs."""
-    if summary["cer_change_ci95"] is None:
-        return "No ground truth: no verdict on the CER."
-    low, high = summary["cer_change_ci95"]
-    return (
-        f"<strong>{_e(summary['verdict'])}</strong>: CER change {_signed(summary['cer_change'])} "
-        f"(95% CI {_signed(low)} to {_signed(high)}, paired bootstrap over files)"
-    )
-
-
-def _summary_metrics(summary: dict[str, Any]) -> str:
+def _summary_metrics(summary: SummaryData) -> list[MetricRow]:
+    values: Mapping[str, Any] = summary
     exact = f"Exact match ({summary['single_line_files']} single-line files)"
     rows = [
-        (
+        MetricRow.of(
             m._replace(label=exact) if m.key == "exact" else m,
-            summary[f"{m.key}_before"],
-            summary[f"{m.key}_after"],
+            values[f"{m.key}_before"],
+            values[f"{m.key}_after"],
         )
         for m in SUMMARY_METRICS
     ]
-    rows += [(m, summary["errors_before"][m.key], summary["errors_after"][m.key]) for m in ERROR_KINDS]
-    return _metrics_table(rows)
-
-
-def _confusions_table(confusions: dict[str, list[dict[str, Any]]]) -> str:
-    titles = {"before": "before", "after": "after", "fixed": "fixed by cleanup", "introduced": "introduced"}
-    cells = []
-    for kind, title in titles.items():
-        items = "".join(f"<li><code>{_e(c['shown'])}</code></li>" for c in confusions[kind])
-        cells.append(f"<div><h4>{title}</h4>{f'<ol>{items}</ol>' if items else '<p>none</p>'}</div>")
-    return f'<div class="confusions">{"".join(cells)}</div>'
+    errors_before: Mapping[str, Any] = summary["errors_before"]
+    errors_after: Mapping[str, Any] = summary["errors_after"]
+    return rows + [MetricRow.of(m, errors_before[m.key], errors_after[m.key]) for m in ERROR_KINDS]
 
 
 # --- scatter plot
@@ -418,361 +471,150 @@ def _axis_top(values: list[float]) -> float:
     return top
 
 
-def _scatter(files: list[dict[str, Any]]) -> str:
-    """An SVG plot of CER before (x) against after (y) per file, with the diagonal of no change."""
-    points = [(i, f) for i, f in enumerate(files) if f["before"]["cer"] is not None]
-    top = _axis_top([v for _, f in points for v in (f["before"]["cer"], f["after"]["cer"])])
+@dataclass(frozen=True)
+class Point:
+    """A file in the scatter plot: its CER before (x) and after (y)."""
 
-    def x(v: float) -> float:
-        return MARGIN + v / top * PLOT
+    index: int
+    path: str
+    before: float
+    after: float
+    colour: str
 
-    def y(v: float) -> float:
-        return MARGIN / 2 + PLOT - v / top * PLOT
 
-    ticks = "".join(
-        f'<line x1="{x(t):.1f}" y1="{y(0)}" x2="{x(t):.1f}" y2="{y(0) + 4}"/>'
-        f'<text x="{x(t):.1f}" y="{y(0) + 16}" text-anchor="middle">{t:g}</text>'
-        f'<line x1="{x(0) - 4}" y1="{y(t):.1f}" x2="{x(0)}" y2="{y(t):.1f}"/>'
-        f'<text x="{x(0) - 7}" y="{y(t) + 4:.1f}" text-anchor="end">{t:g}</text>'
-        for t in (top * k / 4 for k in range(5))
-    )
-    dots = "".join(
-        f'<a href="#file-{i}"><circle cx="{x(f["before"]["cer"]):.1f}" cy="{y(f["after"]["cer"]):.1f}" r="5" '
-        f'fill="{STATUS_COLOURS[f["status"]]}"><title>{_e(f["path"])}: CER {_num(f["before"]["cer"])} '
-        f"\u2192 {_num(f['after']['cer'])}</title></circle></a>"
-        for i, f in points
-    )
-    size = PLOT + MARGIN * 1.5
-    return f"""<svg class="plot" viewBox="0 0 {size} {size}" width="{size}" height="{size}" role="img"
-aria-label="CER before against after per file">
-<rect x="{x(0)}" y="{y(top)}" width="{PLOT}" height="{PLOT}" class="frame"/>
-<line x1="{x(0)}" y1="{y(0)}" x2="{x(top)}" y2="{y(top)}" class="diagonal"/>
-<text x="{x(top * 0.75)}" y="{y(top * 0.4)}" text-anchor="middle" class="better">improved</text>
-<text x="{x(top * 0.25)}" y="{y(top * 0.6)}" text-anchor="middle" class="worse">worse</text>
-<g class="ticks">{ticks}</g>
-<text x="{x(top / 2)}" y="{size - 4}" text-anchor="middle">CER before</text>
-<text x="12" y="{y(top / 2)}" text-anchor="middle" transform="rotate(-90 12 {y(top / 2)})">CER after</text>
-{dots}
-</svg>"""
+@dataclass(frozen=True)
+class Scatter:
+    """The coordinates of the plot of CER before (x) against after (y), with the diagonal of no change."""
+
+    top: float
+    """The largest CER on both axes."""
+    points: list[Point]
+    side: int = PLOT
+    size: float = PLOT + MARGIN * 1.5
+
+    @classmethod
+    def of(cls, pages: list[PageData]) -> Scatter:
+        points = [
+            Point(i, p["path"], p["before"]["cer"], p["after"]["cer"], STATUS_COLOURS[p["status"]])
+            for i, p in enumerate(pages)
+            if p["before"]["cer"] is not None and p["after"]["cer"] is not None
+        ]
+        return cls(_axis_top([v for p in points for v in (p.before, p.after)]), points)
+
+    @property
+    def ticks(self) -> list[float]:
+        return [self.top * k / 4 for k in range(5)]
+
+    def x(self, value: float) -> float:
+        return MARGIN + value / self.top * PLOT
+
+    def y(self, value: float) -> float:
+        return MARGIN / 2 + PLOT - value / self.top * PLOT
 
 
 # --- the table of files
 
 
-def _badge(status: str) -> str:
-    return f'<span class="badge {_e(status.replace(" ", "-"))}">{_e(status)}</span>'
-
-
 class Column(NamedTuple):
-    """A column of the table of files: how to get a file's value and how to show it."""
+    """A numeric column of the table of files (after File and Status): a file's value and how to show it."""
 
     header: str
-    numeric: bool
-    value: Callable[[dict[str, Any]], Any]
-    show: Callable[[Any], str] = _num
+    value: Callable[[PageData], float | None]
+    show: Callable[[float | None], str] = _num
 
 
 FILE_COLUMNS = (
-    Column("File", False, lambda f: f["path"], _e),
-    Column("Status", False, lambda f: f["status"], _badge),
-    Column("CER before", True, lambda f: f["before"]["cer"]),
-    Column("CER after", True, lambda f: f["after"]["cer"]),
-    Column("CER change", True, lambda f: f["cer_change"], _signed),
-    Column("WER before", True, lambda f: f["before"]["wer"]),
-    Column("WER after", True, lambda f: f["after"]["wer"]),
-    Column("Conf. before", True, lambda f: f["before"]["confidence"], _confidence),
-    Column("Conf. after", True, lambda f: f["after"]["confidence"], _confidence),
-    Column("Text change", True, lambda f: f["text_change"]),
+    Column("CER before", lambda f: f["before"]["cer"]),
+    Column("CER after", lambda f: f["after"]["cer"]),
+    Column("CER change", lambda f: f["cer_change"], _signed),
+    Column("WER before", lambda f: f["before"]["wer"]),
+    Column("WER after", lambda f: f["after"]["wer"]),
+    Column("Conf. before", lambda f: f["before"]["confidence"], _confidence),
+    Column("Conf. after", lambda f: f["after"]["confidence"], _confidence),
+    Column("Text change", lambda f: f["text_change"]),
 )
 DEFAULT_SORT = "CER change"
 """The column the table is sorted by at first, largest first (see ``worst_first``)."""
 
 
-def worst_first(files: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, dict[str, Any]]]:
+def worst_first(files: list[tuple[int, PageData]]) -> list[tuple[int, PageData]]:
     """Files by CER change, largest (worst regression) first; files without ground truth last."""
-    judged = [item for item in files if item[1]["cer_change"] is not None]
-    unjudged = [item for item in files if item[1]["cer_change"] is None]
-    return sorted(judged, key=lambda item: -item[1]["cer_change"]) + unjudged
+    judged = [(i, page, page["cer_change"]) for i, page in files]
+    regressions = sorted(((i, p, c) for i, p, c in judged if c is not None), key=lambda item: -item[2])
+    return [(i, p) for i, p, _ in regressions] + [(i, p) for i, p, c in judged if c is None]
 
 
-def _files_section(files: list[tuple[int, dict[str, Any]]]) -> str:
-    heads = "".join(
-        f'<th data-type="{"num" if c.numeric else "text"}"'
-        + (' aria-sort="descending"' if c.header == DEFAULT_SORT else "")
-        + f'><button type="button">{c.header}</button></th>'
-        for c in FILE_COLUMNS
-    )
-    rows = "\n".join(_file_row(i, page) for i, page in worst_first(files))
-    return f"""<section id="files">
-<h2>Files</h2>
-<p class="hint">Worst regressions first. Click a column heading to sort by it; files without ground
-truth stay last.</p>
-<table class="files sortable"><thead><tr>{heads}</tr></thead>
-<tbody>
-{rows}
-</tbody></table>
-</section>"""
+@dataclass(frozen=True)
+class Cell:
+    """A numeric cell: its sort key for the script (``data-v``, empty when missing) and its text."""
+
+    key: str
+    shown: str
 
 
-def _file_row(i: int, page: dict[str, Any]) -> str:
-    """A row whose cells carry their sort key in ``data-v`` (empty when missing)."""
-    cells = []
-    for column in FILE_COLUMNS:
-        value = column.value(page)
-        key = "" if value is None else f"{value:.6g}" if column.numeric else value
-        shown = column.show(value)
-        if column.header == "File":
-            shown = f'<a href="#file-{i}">{shown}</a>'
-        cells.append(f'<td data-v="{_e(key)}">{shown}</td>')
-    return f'<tr id="row-{i}">{"".join(cells)}</tr>'
+@dataclass(frozen=True)
+class FileRow:
+    """A row of the table of files."""
+
+    index: int
+    page: PageData
+    cells: list[Cell]
+
+    @classmethod
+    def of(cls, index: int, page: PageData) -> FileRow:
+        values = [(column, column.value(page)) for column in FILE_COLUMNS]
+        cells = [Cell("" if v is None else f"{v:.6g}", column.show(v)) for column, v in values]
+        return cls(index, page, cells)
 
 
 # --- one file
 
-
-def _file_section(i: int, page: dict[str, Any], images: PageImages | None, options: TextOptions) -> str:
-    before, after = page["before"], page["after"]
-    kept = (
-        '<p class="notice">keep-better kept the original page: it read with higher confidence.</p>'
-        if page.get("kept") == "original"
-        else ""
-    )
-    return f"""<section class="file" id="file-{i}">
-<h2>{_badge(page["status"])} <code>{_e(page["path"])}</code></h2>
-<p class="hint">CER {_num(before["cer"])} \u2192 {_num(after["cer"])} (change {_signed(page["cer_change"])});
-confidence {_num(before["confidence"], 1)} \u2192 {_num(after["confidence"], 1)};
-text changed by {_num(page["text_change"])}. <a href="#files">back to the files</a></p>
-{_scan_line(page.get("scan"))}{kept}{_images_block(images)}
-{_texts_block(page, options)}
-<div class="file-grid">
-<div>{_file_metrics(page)}</div>
-<div><h3>Confusions (truth\u2192OCR)</h3>{_confusions_table(page["confusions"])}</div>
-</div>
-</section>"""
-
-
-def _scan_line(scan: dict[str, Any] | None) -> str:
-    """What the measurement of the original page found, which the ``auto`` sizes come from."""
-    if not scan:
-        return ""
-    if scan.get("stroke_width") is None:
-        return '<p class="hint">scan: no text-like ink found</p>'
-    parts = [
-        f"stroke {_num(scan['stroke_width'], 1)} px",
-        f"characters {_num(scan['char_height'], 0)} px high",
-        f"{_e(scan['glyphs'])} glyphs, {_e(scan['specks'])} specks",
-        f"DPI {_e(scan['dpi'] or 'unknown')}",
-    ]
-    if scan.get("inverted"):
-        parts.append("light text on dark")
-    if scan.get("dot_matrix"):
-        parts.append(f"dot-matrix print (pitch {_num(scan['dot_pitch'], 1)} px)")
-    return f'<p class="hint">scan: {", ".join(parts)}</p>\n'
-
-
-def _images_block(images: PageImages | None) -> str:
-    if images is None:
-        return '<p class="hint">No images for this file.</p>'
-    size = _png_size(images.original)
-    wide = size is not None and size[0] > WIDE * size[1]
-    dims = "" if size is None else f' width="{size[0]}" height="{size[1]}"'
-    figures = [
-        ("original", images.original, "Original"),
-        ("cleaned", images.cleaned, "Cleaned"),
-        ("overlay", images.overlay, f"What changed {OVERLAY_LEGEND}"),
-    ]
-    parts = "".join(
-        f'<figure class="{css}"><img src="{_e(uri)}"{dims} alt="{css} page">'
-        f"<figcaption>{caption}</figcaption></figure>"
-        for css, uri, caption in figures
-    )
-    return f'<div class="images{" wide" if wide else ""}">{parts}</div>'
-
-
 WIDE = 4
 """A page more than this many times as wide as it is tall gets its images one above the other."""
 
-OVERLAY_LEGEND = (
-    '<span class="key removed">removed ink</span> <span class="key added">added ink</span> '
-    '<span class="key kept">kept as text</span>'
-)
+
+@dataclass(frozen=True)
+class Pane:
+    """A titled box of text aligned against a reference, in ``(tag, reference, text)`` pieces."""
+
+    title: str
+    pieces: list[tuple[str, str, str]]
 
 
-def _texts_block(page: dict[str, Any], options: TextOptions) -> str:
+@dataclass(frozen=True)
+class FileView:
+    """What a file's section shows beside its data: images, aligned texts, metrics."""
+
+    index: int
+    page: PageData
+    images: PageImages | None
+    size: tuple[int, int] | None
+    """Width and height of the images, px."""
+    panes: list[Pane]
+    metrics: list[MetricRow]
+
+    @property
+    def wide(self) -> bool:
+        return self.size is not None and self.size[0] > WIDE * self.size[1]
+
+    @classmethod
+    def of(cls, index: int, page: PageData, images: PageImages | None, options: TextOptions) -> FileView:
+        before, after = page["before"], page["after"]
+        size = None if images is None else _png_size(images.original)
+        sides: tuple[Mapping[str, Any], Mapping[str, Any]] = before, after
+        metrics = [MetricRow.of(m, sides[0][m.key], sides[1][m.key]) for m in FILE_METRICS]
+        return cls(index, page, images, size, _panes(page, options), metrics)
+
+
+def _panes(page: PageData, options: TextOptions) -> list[Pane]:
     """Before and after aligned against the truth, or against each other without truth."""
-    before, after = normalize(page["before"]["text"], options), normalize(page["after"]["text"], options)
+    before = normalize(page["before"]["text"], options)
+    after = normalize(page["after"]["text"], options)
     if page["truth"] is None:
-        title, legend = "Text before and after (no ground truth)", DIFF_LEGEND_NO_TRUTH
-        panes = [_pane("before \u2192 after", aligned_html(before, after))]
-    else:
-        truth = normalize(page["truth"], options)
-        title, legend = "OCR text aligned against the ground truth", DIFF_LEGEND
-        panes = [
-            _pane("ground truth", _e(truth)),
-            _pane(f"before (CER {_num(page['before']['cer'])})", aligned_html(truth, before)),
-            _pane(f"after (CER {_num(page['after']['cer'])})", aligned_html(truth, after)),
-        ]
-    raw = [_pane(side, _e(page[side]["text"]), "pre") for side in ("before", "after")]
-    return (
-        f'<h3>{title}</h3>\n<p class="legend">{legend}</p>\n<div class="texts">{"".join(panes)}</div>\n'
-        f'<details><summary>Raw OCR text</summary><div class="texts">{"".join(raw)}</div></details>'
-    )
-
-
-def _pane(title: str, content: str, tag: str = "p") -> str:
-    """A titled box of text; ``content`` is HTML already escaped."""
-    css = "" if tag == "pre" else ' class="diff"'
-    return f"<div><h4>{_e(title)}</h4><{tag}{css}>{content}</{tag}></div>"
-
-
-DIFF_LEGEND = (
-    '<del class="d-del">deleted</del> (in the truth, missing from the OCR) '
-    '<ins class="d-ins">inserted</ins> (in the OCR only) '
-    '<span class="d-sub"><del>truth</del><ins>ocr</ins></span> substituted; \u2423 is a space'
-)
-DIFF_LEGEND_NO_TRUTH = (
-    '<del class="d-del">only before</del> <ins class="d-ins">only after</ins> '
-    '<span class="d-sub"><del>before</del><ins>after</ins></span> changed; \u2423 is a space'
-)
-
-
-def aligned_html(reference: str, text: str) -> str:
-    """``text`` aligned against ``reference`` as HTML: insertions, deletions and substitutions marked.
-
-    Deleted pieces (only in ``reference``) are ``<del class="d-del">``, inserted pieces (only in
-    ``text``) ``<ins class="d-ins">``, and a substitution a ``<span class="d-sub">`` holding both. A
-    space inside a marked piece is shown as ``␣`` so that it can be seen.
-    """
-
-    def shown(piece: str) -> str:
-        return _e(piece.replace(" ", "\u2423"))
-
-    out = []
-    for tag, ref, got in align(reference, text):
-        if tag == "equal":
-            out.append(_e(got))
-        elif tag == "delete":
-            out.append(f'<del class="d-del">{shown(ref)}</del>')
-        elif tag == "insert":
-            out.append(f'<ins class="d-ins">{shown(got)}</ins>')
-        else:
-            out.append(f'<span class="d-sub"><del>{shown(ref)}</del><ins>{shown(got)}</ins></span>')
-    return "".join(out)
-
-
-def _file_metrics(page: dict[str, Any]) -> str:
-    before, after = page["before"], page["after"]
-    return "<h3>Metrics</h3>" + _metrics_table([(m, before[m.key], after[m.key]) for m in FILE_METRICS])
-
-
-# --- the page
-
-PAGE = Template("""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="$csp">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>$title</title>
-<style>$style</style>
-</head>
-<body>
-$body
-<script>$script</script>
-</body>
-</html>
-""")
-
-STYLE = """
-:root { --removed: rgb(220 38 38); --added: rgb(37 99 235); --kept: rgb(22 163 74);
-  --better: #15803d; --worse: #b91c1c; --line: #d4d4d8; --muted: #52525b; --soft: #f4f4f5; }
-* { box-sizing: border-box; }
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #18181b;
-  background: #fff; margin: 0 auto; padding: 1.5rem 2rem 4rem; max-width: 1400px; }
-h1 { font-size: 1.6rem; margin: 0 0 1rem; }
-h2 { font-size: 1.3rem; margin: 2.5rem 0 0.6rem; padding-top: 1rem; border-top: 2px solid var(--line); }
-h3 { font-size: 1.05rem; margin: 1.4rem 0 0.5rem; }
-h4 { font-size: 0.9rem; margin: 0 0 0.3rem; color: var(--muted); font-weight: 600; }
-code, pre, .diff { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace;
-  font-size: 0.9em; }
-a { color: #1d4ed8; }
-.hint, figcaption { color: var(--muted); font-size: 0.9rem; }
-.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; margin: 0 0 1rem; }
-.facts dt { font-weight: 600; } .facts dd { margin: 0; overflow-wrap: anywhere; }
-.notice { background: #fef9c3; border-left: 4px solid #ca8a04; padding: 0.4rem 0.8rem; margin: 0.4rem 0;
-  overflow-wrap: anywhere; }
-.verdict { font-size: 1.15rem; padding: 0.6rem 1rem; border-radius: 6px; background: var(--soft); }
-.verdict-helped { background: #dcfce7; } .verdict-hurt { background: #fee2e2; }
-.summary-grid, .file-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(380px, 1fr));
-  gap: 1.5rem; align-items: start; }
-table { border-collapse: collapse; }
-th, td { padding: 0.3rem 0.6rem; border-bottom: 1px solid var(--line); text-align: right;
-  font-variant-numeric: tabular-nums; }
-th:first-child, td:first-child { text-align: left; }
-table.metrics { width: 100%; margin-bottom: 1rem; }
-table.metrics tbody th { font-weight: 500; }
-td.better { color: var(--better); font-weight: 600; } td.worse { color: var(--worse); font-weight: 600; }
-table.files { width: 100%; }
-table.files td:first-child { max-width: 28rem; overflow-wrap: anywhere; }
-table.files th:nth-child(2), table.files td:nth-child(2) { text-align: left; }
-table.files th button { font: inherit; font-weight: 600; border: 0; background: none; padding: 0;
-  cursor: pointer; color: inherit; }
-table.files th[aria-sort=descending] button::after { content: " \\25BC"; }
-table.files th[aria-sort=ascending] button::after { content: " \\25B2"; }
-table.files tbody tr:hover { background: var(--soft); }
-.badge { display: inline-block; padding: 0 0.45rem; border-radius: 999px; font-size: 0.8rem;
-  font-weight: 600; background: #e4e4e7; color: #3f3f46; vertical-align: middle; }
-.badge.improved { background: #dcfce7; color: var(--better); }
-.badge.worse { background: #fee2e2; color: var(--worse); }
-.confusions { display: grid; grid-template-columns: repeat(4, minmax(7rem, 1fr)); gap: 1rem; }
-.confusions ol { margin: 0; padding-left: 2.2rem; } .confusions p { margin: 0; color: var(--muted); }
-.scatter { margin: 0; } .scatter svg { max-width: 100%; height: auto; font-size: 11px; }
-.plot .frame { fill: #fafafa; stroke: var(--line); }
-.plot .diagonal { stroke: #a1a1aa; stroke-dasharray: 4 3; }
-.plot .ticks line { stroke: #71717a; } .plot text { fill: #3f3f46; } .plot .better { fill: var(--better); }
-.plot .worse { fill: var(--worse); }
-.plot circle { fill-opacity: 0.75; stroke: #fff; stroke-width: 1; }
-.file h2 { overflow-wrap: anywhere; }
-.images { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
-.images figure { margin: 0; flex: 1 1 0; min-width: 240px; }
-.images.wide figure { flex: 0 1 auto; min-width: 0; }
-.images img { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); }
-.key::before { content: ""; display: inline-block; width: 0.8em; height: 0.8em; margin: 0 0.25em 0 0.5em;
-  vertical-align: -0.05em; border-radius: 2px; }
-.key.removed::before { background: var(--removed); } .key.added::before { background: var(--added); }
-.key.kept::before { background: var(--kept); }
-.texts { display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 1rem; }
-.diff, pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; padding: 0.5rem 0.7rem;
-  background: var(--soft); border-radius: 4px; line-height: 1.6; }
-.legend { font-size: 0.9rem; color: var(--muted); }
-.d-del, .d-sub del { background: #fecaca; color: #7f1d1d; text-decoration: line-through; }
-.d-ins, .d-sub ins { background: #bfdbfe; color: #1e3a8a; text-decoration: none; }
-.d-sub { outline: 1px solid #f59e0b; border-radius: 2px; }
-.d-sub ins { margin-left: 1px; }
-details { margin-top: 0.6rem; } summary { cursor: pointer; color: var(--muted); }
-"""
-
-SCRIPT = """
-"use strict";
-// Sort a table by the clicked column: numbers or text, empty cells (no ground truth) always last.
-function sortBy(th) {
-  const table = th.closest("table"), body = table.tBodies[0], column = th.cellIndex;
-  const numeric = th.dataset.type === "num";
-  const current = th.getAttribute("aria-sort");
-  const order = current === "descending" ? "ascending"
-    : current === "ascending" ? "descending" : numeric ? "descending" : "ascending";
-  for (const other of table.querySelectorAll("th[aria-sort]")) other.removeAttribute("aria-sort");
-  th.setAttribute("aria-sort", order);
-  const sign = order === "ascending" ? 1 : -1;
-  const key = (row) => row.cells[column].dataset.v;
-  const rows = Array.from(body.rows).sort((a, b) => {
-    const x = key(a), y = key(b);
-    if (x === "" || y === "") return (x === "") - (y === "");
-    return sign * (numeric ? Number(x) - Number(y) : x.localeCompare(y));
-  });
-  body.append(...rows);
-}
-for (const th of document.querySelectorAll("table.sortable th[data-type]")) {
-  th.addEventListener("click", () => sortBy(th));
-}
-"""
+        return [Pane("before \u2192 after", align(before, after))]
+    truth = normalize(page["truth"], options)
+    return [
+        Pane("ground truth", [("equal", truth, truth)]),
+        Pane(f"before (CER {_num(page['before']['cer'])})", align(truth, before)),
+        Pane(f"after (CER {_num(page['after']['cer'])})", align(truth, after)),
+    ]

@@ -10,7 +10,7 @@ import numpy as np
 from .batch import Settings, more_confident
 from .errors import InputError
 from .images import Page, to_gray, write_image
-from .measure import ScanMeasure
+from .measure import describe
 from .types import Scan
 
 
@@ -92,21 +92,8 @@ class OcrWork:
                 result, kept = uncleaned, "original"
         shown = original if kept == "original" or cleaned is None else cleaned
         pdf = host.render("pdf", shown.pixels, shown.dpi, options) if self.pdf else None
-        scan = describe(original.measure) if self.measure else ""
+        scan = describe(original.measure.as_dict()) if self.measure else ""
         return Reading(page.label, result.text, result.confidence, result.engine, page.dpi, kept, pdf, scan)
-
-
-def describe(scan: ScanMeasure) -> str:
-    """A measurement in a few words, for ``ocr --verbose``."""
-    if not scan.has_text:
-        return "no text-like ink found"
-    words = [f"stroke {scan.stroke_width:.1f} px", f"characters {scan.char_height:.0f} px high",
-             f"{scan.glyphs} glyphs, {scan.specks} specks"]  # fmt: skip
-    if scan.inverted:
-        words.append("light text on dark")
-    if scan.dot_matrix:
-        words.append(f"dot-matrix print, dot pitch {scan.dot_pitch:.1f} px")
-    return ", ".join(words)
 
 
 def _write(path: Path, image: np.ndarray, dpi: int | None) -> None:
