@@ -189,6 +189,15 @@ def read_truth(page: Page, truth_dir: Path | None = None) -> str | None:
         raise InputError(f"cannot read ground truth {path}: {exc.strerror}") from None
 
 
+def read_and_score(
+    settings: Settings, image: np.ndarray, dpi: int | None, truth: str | None, text_options: TextOptions
+) -> Reading:
+    """OCR one image of a page and score it when the page has ground truth: compare's and tune's step."""
+    result = settings.host().recognize(image, dpi, settings.options)
+    scored = None if truth is None else score(truth, result.text, text_options)
+    return Reading(result.text, result.confidence, scored)
+
+
 ImageRenderer = Callable[[np.ndarray, np.ndarray], Any]
 """Turns a page's original and cleaned images into what a report embeds (e.g. ``report.page_images``)."""
 
@@ -210,12 +219,10 @@ class CompareWork:
     def __call__(self, page: Page) -> tuple[PageComparison, Any]:
         truth = read_truth(page, self.truth_dir)
         original, cleaned = to_gray(page.image), self.settings.chain().run(page.image, page.dpi)
-        readings = []
-        for image in (original, cleaned):
-            result = self.settings.host().recognize(image, page.dpi, self.settings.options)
-            scored = None if truth is None else score(truth, result.text, self.text_options)
-            readings.append(Reading(result.text, result.confidence, scored))
-        before, after = readings
+        before, after = (
+            read_and_score(self.settings, image, page.dpi, truth, self.text_options)
+            for image in (original, cleaned)
+        )
         if self.keep_better and more_confident(before.confidence, after.confidence):
             after, cleaned = before, original
         kept = "original" if after is before else "cleaned"
