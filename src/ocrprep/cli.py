@@ -8,7 +8,6 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
-from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .batch import Executor, Failure, FileWork, Settings, run_batch
+from .batch import Executor, Failure, Settings, run_batch
 from .compare import CompareWork, default_inputs, run_compare
 from .errors import ExitCode, OcrprepError, UsageError
 from .hookspecs import RecognizeOptions
@@ -27,7 +26,6 @@ from .pipeline import DEFAULT_PIPELINE, NAMED_PIPELINES
 from .plugins import Host
 from .report import page_images, render_html, to_csv, to_json
 from .tasks import CleanWork, OcrWork
-from .tune import BASELINES
 from .tune import tune as run_tune
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -551,7 +549,6 @@ def _summary_lines(summary: dict[str, Any]) -> list[str]:
     help="Share of files kept out of the search and used only to report the result.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the search and the split.")
-@jobs_option
 @click.option(
     "-o",
     "--output",
@@ -562,16 +559,20 @@ def _summary_lines(summary: dict[str, Any]) -> list[str]:
 )
 @text_options
 @engine_options
+@batch_options
 @plugin_options
 def tune(
     inputs: tuple[Path, ...],
     budget: int,
     held_out: float,
     seed: int,
-    jobs: int,
     output: Path,
     ignore_case: bool,
     normalize_punctuation: bool,
+    jobs: int,
+    follow_symlinks: bool,
+    pdf_dpi: int,
+    scheduler: str | None,
     plugins: tuple[str, ...],
     disabled: tuple[str, ...],
     verbose: bool,
@@ -581,17 +582,15 @@ def tune(
 
     Without ground truth the search maximises mean confidence instead.
     """
-    host = Host(plugins, disabled)
-    options = _options(**engine)
+    settings = Settings(plugins, disabled, options=_options(**engine))
     failures: list[Failure] = []
-    readable = [p for p in expand_inputs(inputs) if _readable(p, failures)]
-    specs_count = budget + len(BASELINES)
+    files = expand_inputs(inputs, follow_symlinks)
     with _progress() as progress:
-        task = progress.add_task("tuning", total=specs_count * len(readable))
+        task = progress.add_task("tuning", total=len(files))
         result = run_tune(
-            readable, host, options, TextOptions(ignore_case, normalize_punctuation), budget=budget,
-            held_out=held_out, seed=seed, jobs=jobs, plugins=plugins, disabled=disabled,
-            on_done=lambda: progress.advance(task),
+            files, settings, TextOptions(ignore_case, normalize_punctuation), budget=budget,
+            held_out=held_out, seed=seed, executor=Executor(jobs, scheduler, pdf_dpi),
+            on_failure=_failure_log(failures), on_file=lambda: progress.advance(task),
         )  # fmt: skip
     ranked = sorted(result.search, key=lambda spec: result.search[spec].rank())
     table = Table(title=f"search on {result.search_files} file(s)", show_lines=False)
@@ -616,18 +615,9 @@ def tune(
         click.echo(line)
     header = "".join(f"# {line}\n" for line in [f"ocrprep tune on {', '.join(map(str, inputs))}", *lines])
     with atomic_file(output) as handle:
-        handle.write((header + "\n" + host.pipeline(result.best).to_toml()).encode("utf-8"))
+        handle.write((header + "\n" + settings.host().pipeline(result.best).to_toml()).encode("utf-8"))
     click.echo(f"wrote {output}; use it with --pipeline-file {output}")
     return _exit_code(len(failures))
-
-
-def _readable(path: Path, failures: list[Failure]) -> bool:
-    """Whether every page of ``path`` reads; a file that does not is reported and left out."""
-    problems = [outcome for outcome in FileWork(attrgetter("label"))(path) if isinstance(outcome, Failure)]
-    for failure in problems:
-        failures.append(failure)
-        _report_failure(failure)
-    return not problems
 
 
 @cli.command()
