@@ -94,6 +94,12 @@ def test_usage_errors_exit_2_without_a_traceback(ocrprep_cli, batch):
     assert "Traceback" in verbose.stderr
 
 
+@pytest.mark.parametrize("command", ["ocr", "compare", "tune"])
+def test_the_shared_engine_options_are_checked_alike_in_every_command(ocrprep_cli, batch, command):
+    result = ocrprep_cli(command, batch / "a.png", "-c", "novalue")
+    assert result.returncode == 2 and result.stderr == "Error: -c expects NAME=VALUE, got 'novalue'\n"
+
+
 def test_missing_tesseract_exits_4_with_a_hint(ocrprep_cli, batch):
     result = ocrprep_cli("ocr", batch / "a.png", env={"TESSERACT_CMD": "/nonexistent/tesseract"})
     assert result.returncode == 4

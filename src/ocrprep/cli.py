@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import os
 import sys
 import traceback
-from collections.abc import Callable
-from operator import attrgetter
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,17 +17,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .batch import Executor, Failure, FileWork, Settings, run_batch
+from .batch import Executor, Failure, Settings, run_batch
 from .compare import CompareWork, ReportData, default_inputs, run_compare
 from .errors import ExitCode, OcrprepError, UsageError
 from .images import IMAGE_SUFFIXES, PDF_DPI, atomic_file, expand_inputs, write_pdf
 from .metrics import TextOptions
 from .pipeline import DEFAULT_PIPELINE, NAMED_PIPELINES
-from .plugins import Host
 from .report import number as _number
 from .report import page_images, render_html, render_text, to_csv, to_json
 from .tasks import CleanWork, OcrWork
-from .tune import BASELINES
 from .tune import tune as run_tune
 from .types import RecognizeOptions
 
@@ -142,7 +140,7 @@ jobs_option = click.option(
 
 
 def batch_options(func: F) -> F:
-    """--jobs and --scheduler: where the batch runs; --follow-symlinks: what it reads."""
+    """--jobs, --scheduler and --pdf-dpi: where and how the batch runs; --follow-symlinks: what it reads."""
     func = jobs_option(func)
     func = click.option(
         "--pdf-dpi",
@@ -178,22 +176,65 @@ keep_better_option = click.option(
 )
 
 
-def _options(
-    engine: str,
-    lang: str,
-    psm: int | None,
-    oem: int | None,
-    digits: bool,
-    variables: tuple[str, ...],
-    timeout: float,
-) -> RecognizeOptions:
+@dataclasses.dataclass(frozen=True)
+class Run:
+    """What the shared options ask for, gathered once: the host and pipeline settings, the executor."""
+
+    settings: Settings
+    executor: Executor
+    follow_symlinks: bool = False
+    verbose: bool = False
+
+    def files(self, inputs: Iterable[Path]) -> list[Path]:
+        """The inputs with folders expanded to the image files in them."""
+        return expand_inputs(inputs, self.follow_symlinks)
+
+
+def shared_options(
+    *, pipeline: bool = False, engine: bool = False, batch: bool = False
+) -> Callable[[Callable[..., int]], Callable[..., int]]:
+    """Add the options every command shares and hand them to it as one ``run: Run``, not one each.
+
+    The plugin options always; the pipeline, engine and batch options when asked for.
+    """
+    groups = [plugin_options, *([batch_options] * batch), *([engine_options] * engine)]
+    groups += [pipeline_options] * pipeline
+
+    def decorate(command: Callable[..., int]) -> Callable[..., int]:
+        @functools.wraps(command)
+        def gathered(**kwargs: Any) -> int:
+            return command(run=_run(kwargs), **kwargs)
+
+        for group in groups:
+            gathered = group(gathered)
+        return gathered
+
+    return decorate
+
+
+def _run(kwargs: dict[str, Any]) -> Run:
+    """Take the shared options out of a command's ``kwargs`` and build the Run they describe."""
+    options = _options(kwargs) if "engine" in kwargs else RecognizeOptions()
+    settings = Settings(
+        kwargs.pop("plugins"), kwargs.pop("disabled"), kwargs.pop("pipeline_spec", None),
+        kwargs.pop("pipeline_file", None), options,
+    )  # fmt: skip
+    executor = Executor(kwargs.pop("jobs", 1), kwargs.pop("scheduler", None), kwargs.pop("pdf_dpi", PDF_DPI))
+    return Run(settings, executor, kwargs.pop("follow_symlinks", False), kwargs.pop("verbose"))
+
+
+def _options(kwargs: dict[str, Any]) -> RecognizeOptions:
+    """Take the engine options out of ``kwargs`` as RecognizeOptions; ``-c`` must be NAME=VALUE."""
     pairs = {}
-    for item in variables:
+    for item in kwargs.pop("variables"):
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise UsageError(f"-c expects NAME=VALUE, got {item!r}")
         pairs[name] = value
-    return RecognizeOptions(engine, lang, psm, oem, digits, pairs, timeout)
+    return RecognizeOptions(
+        kwargs.pop("engine"), kwargs.pop("lang"), kwargs.pop("psm"), kwargs.pop("oem"), kwargs.pop("digits"),
+        pairs, kwargs.pop("timeout"),
+    )  # fmt: skip
 
 
 def _report_failure(failure: Failure) -> None:
@@ -236,28 +277,14 @@ def cli() -> None:
     help="Also write every stage's output here as <stem>.<n>-<stage>.png.",
 )
 @click.option("--skip-existing", is_flag=True, help="Leave pages whose output exists (resume a batch).")
-@pipeline_options
-@batch_options
-@plugin_options
+@shared_options(pipeline=True, batch=True)
 def clean(
-    inputs: tuple[Path, ...],
-    output: Path,
-    save_stages: Path | None,
-    skip_existing: bool,
-    pipeline_spec: str | None,
-    pipeline_file: Path | None,
-    jobs: int,
-    follow_symlinks: bool,
-    pdf_dpi: int,
-    scheduler: str | None,
-    plugins: tuple[str, ...],
-    disabled: tuple[str, ...],
-    verbose: bool,
+    inputs: tuple[Path, ...], output: Path, save_stages: Path | None, skip_existing: bool, run: Run
 ) -> int:
     """Clean INPUT images (files or folders) and write lossless PNG (or TIFF) to OUTPUT."""
-    settings = Settings(plugins, disabled, pipeline_spec, pipeline_file)
+    settings = run.settings
     pipeline = settings.chain()
-    files = expand_inputs(inputs, follow_symlinks)
+    files = run.files(inputs)
     single = len(inputs) == 1 and inputs[0].is_file() and output.suffix.lower() in IMAGE_SUFFIXES
     if single and output.suffix.lower() not in (".png", ".tif", ".tiff"):
         raise UsageError(f"{output}: cleaned images are written losslessly; use a .png or .tif name")
@@ -268,11 +295,9 @@ def clean(
     written = skipped = 0
     with _progress() as progress:
         task = progress.add_task("cleaning", total=len(files))
-        for label, target in run_batch(
-            files, work, Executor(jobs, scheduler, pdf_dpi), report, lambda: progress.advance(task)
-        ):
+        for label, target in run_batch(files, work, run.executor, report, lambda: progress.advance(task)):
             written, skipped = written + (target is not None), skipped + (target is None)
-            if verbose:
+            if run.verbose:
                 click.echo(f"{label} -> {target or 'skipped, output exists'}", err=True)
     click.echo(
         f"cleaned {written} page(s), skipped {skipped}, failed {len(failures)}; pipeline: {pipeline}",
@@ -306,43 +331,19 @@ def _output_is_free(
     type=click.Path(path_type=Path, dir_okay=False),
     help="Also write the pages (cleaned ones with --clean) as one searchable PDF, by Tesseract.",
 )
-@pipeline_options
-@engine_options
-@batch_options
-@plugin_options
-def ocr(
-    inputs: tuple[Path, ...],
-    do_clean: bool,
-    keep_better: bool,
-    pdf_path: Path | None,
-    pipeline_spec: str | None,
-    pipeline_file: Path | None,
-    jobs: int,
-    follow_symlinks: bool,
-    pdf_dpi: int,
-    scheduler: str | None,
-    plugins: tuple[str, ...],
-    disabled: tuple[str, ...],
-    verbose: bool,
-    **engine: Any,
-) -> int:
+@shared_options(pipeline=True, engine=True, batch=True)
+def ocr(inputs: tuple[Path, ...], do_clean: bool, keep_better: bool, pdf_path: Path | None, run: Run) -> int:
     """Print the text of INPUT images (files or folders), optionally cleaned first."""
-    settings = Settings(plugins, disabled, pipeline_spec, pipeline_file, _options(**engine))
+    settings, verbose = run.settings, run.verbose
     pipeline = settings.chain() if do_clean or keep_better else None
     several = len(inputs) > 1 or any(p.is_dir() for p in inputs)
     failures: list[Failure] = []
-    if pdf_path is not None and settings.options.engine != "tesseract":
-        raise UsageError("--pdf uses Tesseract's PDF renderer; it works with --engine tesseract only")
+    if pdf_path is not None:
+        settings.host().engine(settings.options.engine, "pdf")  # a usage error before the batch starts
     work = OcrWork(settings, do_clean, keep_better, pdf=pdf_path is not None, measure=verbose)
     pdf_pages = []
     done = 0
-    batch = run_batch(
-        expand_inputs(inputs, follow_symlinks),
-        work,
-        Executor(jobs, scheduler, pdf_dpi),
-        _failure_log(failures),
-    )
-    for reading in batch:
+    for reading in run_batch(run.files(inputs), work, run.executor, _failure_log(failures)):
         done += 1
         if reading.pdf is not None:
             pdf_pages.append(reading.pdf)
@@ -394,10 +395,7 @@ def ocr(
     metavar="[TOLERANCE]",
     help="Exit 6 if cleanup raises the CER by more than TOLERANCE (default 0).",
 )
-@pipeline_options
-@engine_options
-@batch_options
-@plugin_options
+@shared_options(pipeline=True, engine=True, batch=True)
 def compare(
     inputs: tuple[Path, ...],
     json_path: Path | None,
@@ -408,33 +406,23 @@ def compare(
     normalize_punctuation: bool,
     keep_better: bool,
     fail_if_worse: float | None,
-    pipeline_spec: str | None,
-    pipeline_file: Path | None,
-    jobs: int,
-    follow_symlinks: bool,
-    pdf_dpi: int,
-    scheduler: str | None,
-    plugins: tuple[str, ...],
-    disabled: tuple[str, ...],
-    verbose: bool,
-    **engine: Any,
+    run: Run,
 ) -> int:
     """OCR INPUT images before and after cleanup and compare (default: sample_scans/).
 
     Ground truth is read from <stem>.gt.txt beside each image (or in --truth DIR); a page of a
     multi-page TIFF uses <stem>.<page>.gt.txt. Ctrl-C stops and reports what was done so far.
     """
-    settings = Settings(plugins, disabled, pipeline_spec, pipeline_file, _options(**engine))
     render = page_images if html_path is not None else None
     text_options = TextOptions(ignore_case, normalize_punctuation)
-    work = CompareWork(settings, text_options, truth_dir, keep_better, render)
-    files = expand_inputs(default_inputs(inputs), follow_symlinks)
+    work = CompareWork(run.settings, text_options, truth_dir, keep_better, render)
+    files = run.files(default_inputs(inputs))
     with _progress() as progress:
         task = progress.add_task("comparing", total=len(files))
         report = run_compare(
             files,
             work,
-            executor=Executor(jobs, scheduler, pdf_dpi),
+            executor=run.executor,
             on_failure=_report_failure,
             on_file=lambda: progress.advance(task),
         )
@@ -496,7 +484,6 @@ def _console(width: int) -> Console:
     help="Share of files kept out of the search and used only to report the result.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the search and the split.")
-@jobs_option
 @click.option(
     "-o",
     "--output",
@@ -506,37 +493,29 @@ def _console(width: int) -> Console:
     help="Where to write the best pipeline (for --pipeline-file).",
 )
 @text_options
-@engine_options
-@plugin_options
+@shared_options(engine=True, batch=True)
 def tune(
     inputs: tuple[Path, ...],
     budget: int,
     held_out: float,
     seed: int,
-    jobs: int,
     output: Path,
     ignore_case: bool,
     normalize_punctuation: bool,
-    plugins: tuple[str, ...],
-    disabled: tuple[str, ...],
-    verbose: bool,
-    **engine: Any,
+    run: Run,
 ) -> int:
     """Search pipelines over labelled INPUT scans for the lowest CER; write the best as TOML.
 
     Without ground truth the search maximises mean confidence instead.
     """
-    host = Host(plugins, disabled)
-    options = _options(**engine)
     failures: list[Failure] = []
-    readable = [p for p in expand_inputs(inputs) if _readable(p, failures)]
-    specs_count = budget + len(BASELINES)
+    files = run.files(inputs)
     with _progress() as progress:
-        task = progress.add_task("tuning", total=specs_count * len(readable))
+        task = progress.add_task("tuning", total=len(files))
         result = run_tune(
-            readable, host, options, TextOptions(ignore_case, normalize_punctuation), budget=budget,
-            held_out=held_out, seed=seed, jobs=jobs, plugins=plugins, disabled=disabled,
-            on_done=lambda: progress.advance(task),
+            files, run.settings, TextOptions(ignore_case, normalize_punctuation), budget=budget,
+            held_out=held_out, seed=seed, executor=run.executor, on_failure=_failure_log(failures),
+            on_file=lambda: progress.advance(task),
         )  # fmt: skip
     ranked = sorted(result.search, key=lambda spec: result.search[spec].rank())
     table = Table(title=f"search on {result.search_files} file(s)", show_lines=False)
@@ -561,26 +540,17 @@ def tune(
         click.echo(line)
     header = "".join(f"# {line}\n" for line in [f"ocrprep tune on {', '.join(map(str, inputs))}", *lines])
     with atomic_file(output) as handle:
-        handle.write((header + "\n" + host.pipeline(result.best).to_toml()).encode("utf-8"))
+        handle.write((header + "\n" + run.settings.host().pipeline(result.best).to_toml()).encode("utf-8"))
     click.echo(f"wrote {output}; use it with --pipeline-file {output}")
     return _exit_code(len(failures))
 
 
-def _readable(path: Path, failures: list[Failure]) -> bool:
-    """Whether every page of ``path`` reads; a file that does not is reported and left out."""
-    problems = [outcome for outcome in FileWork(attrgetter("label"))(path) if isinstance(outcome, Failure)]
-    for failure in problems:
-        failures.append(failure)
-        _report_failure(failure)
-    return not problems
-
-
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
-@plugin_options
-def plugins(as_json: bool, plugins: tuple[str, ...], disabled: tuple[str, ...], verbose: bool) -> int:
+@shared_options()
+def plugins(as_json: bool, run: Run) -> int:
     """List the registered plugins: name, version, distribution, hooks, stages, engines."""
-    infos = Host(plugins, disabled).plugin_infos()
+    infos = run.settings.host().plugin_infos()
     if as_json:
         click.echo(to_json([dataclasses.asdict(info) for info in infos]))
         return ExitCode.OK
@@ -595,10 +565,10 @@ def plugins(as_json: bool, plugins: tuple[str, ...], disabled: tuple[str, ...], 
 
 
 @cli.command()
-@plugin_options
-def stages(plugins: tuple[str, ...], disabled: tuple[str, ...], verbose: bool) -> int:
+@shared_options()
+def stages(run: Run) -> int:
     """List every stage a pipeline can use, with its parameters, defaults and units."""
-    host = Host(plugins, disabled)
+    host = run.settings.host()
     for stage in host.stages.values():
         click.echo(f"{stage.name}  [{stage.plugin}]  {stage.doc}")
         for p in stage.params:

@@ -301,6 +301,13 @@ def read_truth(page: Page, truth_dir: Path | None = None) -> str | None:
         raise InputError(f"cannot read ground truth {path}: {exc.strerror}") from None
 
 
+def read_and_score(settings: Settings, scan: Scan, truth: str | None, text_options: TextOptions) -> Reading:
+    """OCR one version of a page and score it when the page has ground truth: compare's and tune's step."""
+    result = settings.host().read(scan, settings.options)
+    scored = None if truth is None else score(truth, result.text, text_options)
+    return Reading(result.text, result.confidence, scored)
+
+
 ImageRenderer = Callable[[np.ndarray, np.ndarray], Any]
 """Turns a page's original and cleaned images into what a report embeds (e.g. ``report.page_images``)."""
 
@@ -323,12 +330,9 @@ class CompareWork:
         truth = read_truth(page, self.truth_dir)
         original = Scan(to_gray(page.image), page.dpi)
         cleaned = self.settings.chain().process(page.image, page.dpi)
-        readings = []
-        for scan in (original, cleaned):
-            result = self.settings.host().read(scan, self.settings.options)
-            scored = None if truth is None else score(truth, result.text, self.text_options)
-            readings.append(Reading(result.text, result.confidence, scored))
-        before, after = readings
+        before, after = (
+            read_and_score(self.settings, scan, truth, self.text_options) for scan in (original, cleaned)
+        )
         if self.keep_better and more_confident(before.confidence, after.confidence):
             after, cleaned = before, original
         kept = "original" if after is before else "cleaned"

@@ -5,6 +5,8 @@ pipelines. Files are split once, by a seeded shuffle, into a search part and a h
 best pipeline is chosen on the search part only and then scored on the held-out part against the
 default pipeline and against no cleanup, so the figures say whether the gain carries over.
 Without ground truth the search maximises Tesseract's mean confidence instead of minimising CER.
+Each file is one batch task (every candidate on each of its pages), run by the same ``Executor`` and
+scored by the same per-page step as ``compare``.
 """
 
 from __future__ import annotations
@@ -12,17 +14,16 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .compare import read_truth
-from .errors import UsageError
-from .images import PageError, read_pages
-from .metrics import TextOptions, error_rate, score
-from .pipeline import DEFAULT_PIPELINE, NAMED_PIPELINES
+from .batch import Executor, Failure, Settings, run_batch
+from .compare import Reading, read_and_score, read_truth
+from .errors import InputError, UsageError
+from .images import Page
+from .metrics import TextOptions, pooled
+from .pipeline import DEFAULT_PIPELINE, NAMED_PIPELINES, Pipeline
 from .plugins import Host
-from .types import RecognizeOptions
 
 SEARCH_SPACE: dict[str, tuple[str, ...]] = {
     "threshold": (
@@ -48,6 +49,8 @@ class Score:
 
     cer: float | None
     confidence: float
+    pages: int
+    """How many pages it was scored on."""
 
     def rank(self) -> tuple[float, float]:
         """Sort key, best first: lower CER, then higher confidence (CER unknown sorts by confidence)."""
@@ -84,88 +87,81 @@ def split(paths: Sequence[Path], held_out: float, seed: int) -> tuple[list[Path]
     return shuffled[count:], shuffled[:count]
 
 
-_WORKER: dict[str, object] = {}
+@dataclass(frozen=True)
+class TuneWork:
+    """Clean one page with every candidate pipeline and OCR and score each result, as ``compare`` does."""
 
+    settings: Settings
+    specs: tuple[str, ...]
+    text_options: TextOptions = field(default_factory=TextOptions)
 
-def _init_worker(plugins: tuple[str, ...], disabled: tuple[str, ...]) -> None:
-    _WORKER["host"] = Host(plugins, disabled)
-
-
-def _evaluate(
-    job: tuple[str, Path, RecognizeOptions, TextOptions],
-) -> tuple[int, int, float, bool]:
-    """Char errors, truth chars, mean confidence and whether truth exists, for one file."""
-    spec, path, options, text_options = job
-    host = _WORKER["host"]
-    assert isinstance(host, Host)
-    pipeline = host.pipeline(spec)
-    errors = chars = 0
-    confidences = []
-    has_truth = True
-    for page in read_pages(path):
-        if isinstance(page, PageError):  # files were checked before the search; a page gone bad
-            continue
-        result = host.recognize(pipeline.run(page.image, page.dpi), page.dpi, options)
-        confidences.append(-1.0 if result.confidence is None else result.confidence)
+    def __call__(self, page: Page) -> list[Reading]:
+        """One reading per spec, in the order of ``specs``."""
         truth = read_truth(page)
-        if truth is None:
-            has_truth = False
-            continue
-        scored = score(truth, result.text, text_options)
-        errors, chars = errors + scored.char_errors, chars + scored.chars
-    return errors, chars, sum(confidences) / max(1, len(confidences)), has_truth
+        return [
+            read_and_score(
+                self.settings, self._chain(spec).process(page.image, page.dpi), truth, self.text_options
+            )
+            for spec in self.specs
+        ]
+
+    def _chain(self, spec: str) -> Pipeline:
+        return replace(self.settings, pipeline=spec, pipeline_file=None).chain()
 
 
 def evaluate(
     specs: Sequence[str],
     paths: Sequence[Path],
-    options: RecognizeOptions,
+    settings: Settings,
     text_options: TextOptions,
-    pool: ProcessPoolExecutor,
-    on_done: Callable[[], None],
+    executor: Executor | None = None,
+    on_failure: Callable[[Failure], None] = lambda _: None,
+    on_file: Callable[[], None] = lambda: None,
 ) -> dict[str, Score]:
-    """Score every pipeline on every file, in parallel; CER pooled over files with ground truth."""
-    jobs = [(spec, path, options, text_options) for spec in specs for path in paths]
-    results = []
-    for result in pool.map(_evaluate, jobs, chunksize=4):
-        results.append(result)
-        on_done()
-    scores = {}
-    for i, spec in enumerate(specs):
-        rows = results[i * len(paths) : (i + 1) * len(paths)]
-        labelled = [r for r in rows if r[3]]
-        cer = error_rate(sum(r[0] for r in labelled), sum(r[1] for r in labelled)) if labelled else None
-        scores[spec] = Score(cer, sum(r[2] for r in rows) / max(1, len(rows)))
-    return scores
+    """Score every pipeline on every page of ``paths``, one batch task per file.
+
+    CER is pooled over the pages with ground truth; confidence is the mean over pages.
+    """
+    work = TuneWork(settings, tuple(specs), text_options)
+    pages = list(run_batch(paths, work, executor, on_failure, on_file))
+    return {spec: _score([readings[i] for readings in pages]) for i, spec in enumerate(specs)}
+
+
+def _score(readings: Sequence[Reading]) -> Score:
+    cer = pooled([r.score for r in readings if r.score is not None], "char_errors", "chars")
+    confidences = [-1.0 if r.confidence is None else r.confidence for r in readings]
+    return Score(cer, sum(confidences) / max(1, len(confidences)), len(readings))
 
 
 def tune(
     paths: Sequence[Path],
-    host: Host,
-    options: RecognizeOptions,
+    settings: Settings,
     text_options: TextOptions,
     *,
     budget: int = 24,
     held_out: float = 0.3,
     seed: int = 0,
-    jobs: int = 1,
-    plugins: tuple[str, ...] = (),
-    disabled: tuple[str, ...] = (),
-    on_done: Callable[[], None] = lambda: None,
+    executor: Executor | None = None,
+    on_failure: Callable[[Failure], None] = lambda _: None,
+    on_file: Callable[[], None] = lambda: None,
 ) -> TuneResult:
     """Find the pipeline with the lowest CER (or highest confidence) on the search files.
 
-    ``on_done`` is called after every (pipeline, file) evaluation, for a progress bar.
+    Every file is read once, in the search or the held-out batch, so ``on_file`` is called
+    ``len(paths)`` times in all. A file or page that cannot be read goes to ``on_failure``.
     """
     if not paths:
         raise UsageError("tune needs image files (with <stem>.gt.txt ground truth for CER)")
-    specs = candidates(budget, seed, _named(host))
+    specs = candidates(budget, seed, _named(settings.host()))
     search, held = split(paths, held_out, seed)
-    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(plugins, disabled)) as pool:
-        scores = evaluate(specs, search, options, text_options, pool, on_done)
-        best = min(specs, key=lambda spec: scores[spec].rank())
-        finalists = list(dict.fromkeys([best, DEFAULT_PIPELINE, "none"]))
-        held_scores = evaluate(finalists, held, options, text_options, pool, on_done) if held else {}
+    scores = evaluate(specs, search, settings, text_options, executor, on_failure, on_file)
+    if not scores[specs[0]].pages:
+        raise InputError("tune read no page of its search files; see the errors above")
+    best = min(specs, key=lambda spec: scores[spec].rank())
+    finalists = list(dict.fromkeys([best, DEFAULT_PIPELINE, "none"]))
+    held_scores = (
+        evaluate(finalists, held, settings, text_options, executor, on_failure, on_file) if held else {}
+    )
     return TuneResult(best, scores, held_scores, len(search), len(held))
 
 
