@@ -210,8 +210,10 @@ def test_trace_prints_each_hook_call_with_its_time(ocrprep_cli, batch):
     result = ocrprep_cli("ocr", batch / "b.png", env={"OCRPREP_TRACE_PLUGINS": "1"})
     traced = [line for line in result.stderr.splitlines() if line.startswith("ocrprep trace:")]
     assert any(
-        line.startswith("ocrprep trace: recognize [tesseract] ") and line.endswith(" ms") for line in traced
+        line.startswith("ocrprep trace: engine tesseract.read [tesseract] ") and line.endswith(" ms")
+        for line in traced
     )
+    assert any("recognize_engines [tesseract]" in line for line in traced)
     assert any("preprocess_stages [despeckle]" in line for line in traced)
     assert "ocrprep trace" not in ocrprep_cli("ocr", batch / "b.png").stderr
 

@@ -112,7 +112,7 @@ def test_an_engine_plugin_installed_with_pip_answers_to_its_name_and_is_gone_whe
     assert info is not None
     assert (info["distribution"], info["hooks"], info["engines"]) == (
         "ocrprep-tesserocr",
-        ["recognize"],
+        ["recognize_engines"],
         ["tesserocr"],
     )
     result = ocrprep_cli("ocr", image, "--engine", "tesserocr", "--digits", "--verbose", env=env)

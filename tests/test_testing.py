@@ -10,7 +10,7 @@ import pytest
 
 import ocrprep.builtin.geometry
 import ocrprep.builtin.tesseract
-from ocrprep import Engine, Param, Recognition, Scan, Stage, Warped, Word, hookimpl
+from ocrprep import Engine, Param, Recognition, Scan, Size, Stage, Warped, Word, hookimpl
 from ocrprep.builtin.despeckle import STAGES
 from ocrprep.errors import InputError
 from ocrprep.pipeline import Step
@@ -262,7 +262,7 @@ DECLARATION_FAULTS = [
     ),
     pytest.param(
         lambda: Stage("s", _size, "Limits.", (Param("size", int, SIZE, minimum=9, maximum=1),)),
-        "stage s: the default is refused: parameter size must be at least 9, got 3",
+        "stage s, parameter size: minimum 9 > maximum 1",
         id="minimum-above-maximum",
     ),
     pytest.param(
@@ -283,7 +283,7 @@ DECLARATION_FAULTS = [
     ),
     pytest.param(
         lambda: Stage("s", _size, "Dashed name.", (Param("min-size", int, SIZE),)),
-        "stage s: _size has no argument min-size with a default",
+        "stage s, parameter min-size: the name must be a Python identifier (use _ not -)",
         id="param-name-with-dash",
     ),
     pytest.param(
@@ -305,24 +305,28 @@ def test_the_default_a_param_reports_is_the_functions_converted_by_the_param():
     assert stage.params[0].default == 5.0 and type(stage.params[0].default) is float
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src: Stage stores the converted default, so check_stage's type check compares 3 with int and "
-    "passes, while the function is still called with size='3' whenever the pipeline omits it",
-)
-def test_a_function_default_of_the_wrong_type_is_caught():
-    with pytest.raises((TypeError, AssertionError), match="'3'"):
-        check_stage(Stage("s", _size_text, "Bad default.", (Param("size", int, SIZE),)))
+def test_a_function_default_of_the_wrong_type_is_refused_when_the_stage_is_built():
+    with pytest.raises(TypeError, match=r"parameter size: the function's default '3' is a str, not int"):
+        Stage("s", _size_text, "Bad default.", (Param("size", int, SIZE),))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src: a Param written in the old order (name, type, default, doc) gets doc=3, and check_stage "
-    "fails with AttributeError ('int' has no strip) instead of an AssertionError naming the parameter",
-)
-def test_a_param_written_in_the_old_order_is_caught_with_a_message():
-    with pytest.raises(AssertionError, match="stage s, parameter size"):
-        check_stage(Stage("s", _size, "Old order.", (Param("size", int, 3, SIZE),)))
+def test_a_param_written_in_the_old_order_is_refused_with_a_message():
+    with pytest.raises(
+        TypeError, match=r"stage s, parameter size: doc and unit must be text.*takes no default"
+    ):
+        Stage("s", _size, "Old order.", (Param("size", int, 3, SIZE),))  # type: ignore[arg-type]
+
+
+def test_the_host_calls_a_stage_with_its_converted_defaults():
+    seen = []
+
+    def spy(scan, size: Size | str = "1pt"):
+        seen.append(size)
+        return scan.pixels.copy()
+
+    stage = Stage("spy", spy, "Spies.", (Param("size", Size, "a size"),))
+    Step(stage).run(Scan(np.full((3, 3), 255, np.uint8)))
+    assert seen == [Size("1pt")]
 
 
 def test_a_stage_that_writes_into_its_input_even_without_changing_it_is_told_to_work_on_a_copy():

@@ -57,7 +57,7 @@ class Step:
         """Run the stage on ``scan``, check what it returns, and make the Scan that follows."""
         where = f"stage {self.stage.name} of plugin {self.stage.plugin}"
         try:
-            result = self.stage.func(scan, **self.args)
+            result = self.stage.func(scan, **self.stage.arguments(self.args))
         except Exception as exc:
             raise InputError(f"{where} failed: {type(exc).__name__}: {exc}") from exc
         pixels = result.pixels if isinstance(result, Warped) else result

@@ -79,7 +79,10 @@ def get_plugin_manager(
 
 
 def _trace_hook_calls(pm: pluggy.PluginManager) -> None:
-    """Print every hook call, the plugins it reached and its time to stderr (``OCRPREP_TRACE_PLUGINS=1``)."""
+    """Print every hook call, the plugins it reached and its time to stderr (``OCRPREP_TRACE_PLUGINS=1``).
+
+    Engine calls are traced by the host as ``engine NAME.FUNCTION [PLUGIN] TIME``.
+    """
     started: list[float] = []
 
     def before(hook_name: str, impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]) -> None:
@@ -212,12 +215,16 @@ class Host:
         """``func(image, dpi, options)`` on a read-only view; an unexpected error is this image's."""
         view = image.view()
         view.flags.writeable = False
+        start = time.perf_counter()
         try:
             result: object = func(view, dpi, options)
         except OcrprepError:
             raise
         except Exception as exc:
             raise InputError(f"engine {engine.name} failed: {type(exc).__name__}: {exc}") from exc
+        if os.environ.get(TRACE_ENV):
+            _trace(f"engine {engine.name}.{getattr(func, '__name__', 'call')}", [engine.plugin],
+                   time.perf_counter() - start)  # fmt: skip
         return result
 
     def plugin_infos(self) -> list[PluginInfo]:

@@ -368,18 +368,38 @@ class Stage:
         defaults = _defaults(self.func)
         bound = []
         for param in self.params:
+            where = f"stage {self.name}, parameter {param.name}"
+            if not (isinstance(param.doc, str) and isinstance(param.unit, str)):
+                raise TypeError(
+                    f"{where}: doc and unit must be text; Param(name, type, doc, unit, ...) takes no "
+                    "default, the function's own is used"
+                )
+            if not param.name.isidentifier():
+                raise TypeError(f"{where}: the name must be a Python identifier (use _ not -)")
+            if param.minimum is not None and param.maximum is not None and param.minimum > param.maximum:
+                raise TypeError(f"{where}: minimum {param.minimum:g} > maximum {param.maximum:g}")
             if param.name not in defaults:
                 raise TypeError(
                     f"stage {self.name}: {_name(self.func)} has no argument {param.name} with a default; "
                     "declare the default in the function's signature"
                 )
+            default = defaults[param.name]
+            if param.type in (int, float, str, bool) and not _is_a(default, param.type):
+                raise TypeError(
+                    f"{where}: the function's default {default!r} is a {type(default).__name__}, "
+                    f"not {param.type.__name__}"
+                )
             param = copy.copy(param)
             try:
-                object.__setattr__(param, "default", param.convert(defaults[param.name]))
+                object.__setattr__(param, "default", param.convert(default))
             except UsageError as exc:
                 raise TypeError(f"stage {self.name}: the default is refused: {exc}") from None
             bound.append(param)
         object.__setattr__(self, "params", tuple(bound))
+
+    def arguments(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """The arguments ``func`` is called with: every parameter's default, then those ``given``."""
+        return {param.name: param.default for param in self.params} | dict(given)
 
     def param(self, name: str) -> Param:
         """The parameter called ``name`` (``-`` and ``_`` are the same), or a UsageError listing them."""
@@ -401,6 +421,13 @@ def _defaults(func: Callable[..., Any]) -> dict[str, Any]:
         for name, p in signature.parameters.items()
         if p.default is not inspect.Parameter.empty
     }
+
+
+def _is_a(value: object, kind: type) -> bool:
+    """``value`` is of the plain type ``kind``; a whole number passes for a float, a bool for nothing else."""
+    if kind is float:
+        return type(value) in (float, int)
+    return type(value) is kind
 
 
 def _name(func: Callable[..., Any]) -> str:
