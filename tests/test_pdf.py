@@ -7,7 +7,7 @@ import json
 import pypdfium2 as pdfium
 from PIL import Image
 
-from .conftest import render_text
+from .conftest import PLUGINS, render_text
 
 TEXTS = ("Invoice 4711", "Total 12.50", "Paid 2024-03-15")
 
@@ -43,9 +43,14 @@ def test_ocr_writes_one_searchable_pdf_of_the_cleaned_pages(ocrprep_cli, tmp_pat
     assert texts == list(TEXTS)
 
 
-def test_pdf_output_needs_the_tesseract_engine(ocrprep_cli, tmp_path):
-    result = ocrprep_cli("ocr", _three_page_pdf(tmp_path), "--pdf", tmp_path / "x.pdf", "--engine", "other")
-    assert result.returncode == 2 and "--pdf uses Tesseract's PDF renderer" in result.stderr
+def test_pdf_output_needs_an_engine_that_renders_pdf(ocrprep_cli, tmp_path):
+    result = ocrprep_cli(
+        "ocr", _three_page_pdf(tmp_path), "--pdf", tmp_path / "x.pdf",
+        "--engine", "oneline", "--plugin", PLUGINS / "extra_plugin.py",
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr == "Error: engine oneline cannot write pdf output; engines that can: tesseract\n"
+    assert not (tmp_path / "x.pdf").exists()
 
 
 def test_a_broken_pdf_is_one_clear_error(ocrprep_cli, tmp_path):

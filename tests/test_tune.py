@@ -7,11 +7,11 @@ import pytest
 from PIL import Image
 
 from ocrprep.batch import Executor, Settings
-from ocrprep.hookspecs import RecognizeOptions
 from ocrprep.metrics import TextOptions
 from ocrprep.pipeline import parse_pipeline_file
 from ocrprep.plugins import Host
 from ocrprep.tune import candidates, split, tune
+from ocrprep.types import RecognizeOptions
 
 from .conftest import render_text, save
 
