@@ -214,3 +214,19 @@ def test_a_pipeline_file_round_trips_through_tomli_w(tmp_path: Path):
     path.write_text(pipeline.to_toml(), encoding="utf-8")
     assert parse_pipeline_file(path, stages) == pipeline
     assert 'label = "a, \\"b\\""' in path.read_text(encoding="utf-8")
+
+
+def test_the_overview_of_a_large_page_is_measured_small_and_given_in_its_pixels(measurements):
+    line = render_text("Invoice 4711 total 1,234.56 due", 40)
+    page = np.full((2400, 2000), 255, np.uint8)
+    for top in range(40, 2300, 2 * line.shape[0]):
+        page[top : top + line.shape[0], 40 : 40 + line.shape[1]] = line
+    scan = Scan(page, 300)
+    overview, measure = scan.overview, scan.measure
+    assert measurements == [(1200, 1000), (2400, 2000)], "one small measurement, then the full one"
+    assert overview.width == 2000 and overview.height == 2400 and not overview.inverted
+    assert overview.char_height is not None and measure.char_height is not None
+    assert abs(overview.char_height - measure.char_height) <= 0.1 * measure.char_height
+    assert scan.overview is overview and len(measurements) == 2
+    small = Scan(line)
+    assert small.overview is small.measure

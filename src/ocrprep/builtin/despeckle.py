@@ -58,10 +58,10 @@ def grayscale(scan: Scan) -> np.ndarray:
 def invert(scan: Scan, mode: str = "auto") -> np.ndarray:
     """Make light text on a dark background dark on light.
 
-    ``auto`` inverts only when the measurement finds light text on a dark background
+    ``auto`` inverts only when the page's overview finds light text on a dark background
     (:func:`ocrprep.measure.is_inverted`); ``true`` always inverts, ``false`` never does.
     """
-    if mode == "true" or (mode == "auto" and scan.measure.inverted):
+    if mode == "true" or (mode == "auto" and scan.overview.inverted):
         return 255 - scan.pixels
     return scan.pixels.copy()
 
@@ -80,7 +80,7 @@ def normalize_background(scan: Scan, size: SizeSpec = "auto") -> np.ndarray:
     if image.size == 0 or image.min() == image.max():
         return image.copy()
     size = Size(size)
-    height = scan.measure.char_height if size.is_auto else None
+    height = scan.overview.char_height if size.is_auto else None
     if size.is_auto and height is None:
         return image.copy()
     diameter = round(size.pixels(scan.dpi, 2 * (height or 0.0)))
@@ -128,8 +128,8 @@ def threshold(
     else:
         size = Size(window)
         auto = 25.0
-        if size.is_auto and scan.measure.char_height:
-            auto = 3 * scan.measure.char_height
+        if size.is_auto and scan.overview.char_height:
+            auto = 3 * scan.overview.char_height
         side = max(3, round(size.pixels(scan.dpi, auto)) | 1)
         level = threshold_sauvola(image, window_size=side, k=k)
     return np.where(image <= level, np.uint8(0), np.uint8(255))  # uint8 throughout: no int64 page copy

@@ -55,7 +55,7 @@ def rescale(scan: Scan, factor: float | str = "auto") -> np.ndarray | Warped:
     """
     height, width = scan.pixels.shape
     if factor == "auto":
-        measured = scan.measure.char_height
+        measured = scan.overview.char_height
         if measured is None:
             return scan.pixels.copy()
         wanted = TARGET_CHAR_HEIGHT / measured
