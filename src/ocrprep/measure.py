@@ -70,10 +70,26 @@ class Components:
     cy: np.ndarray
     distance: np.ndarray
     """Distance transform of the ink (float32): each ink pixel's distance to the nearest paper pixel."""
+    where: np.ndarray
+    """Flat indices of the ink pixels; ink is a small share of a page, so work on it goes faster."""
+    which: np.ndarray
+    """The label of each pixel in ``where``."""
 
     @property
     def count(self) -> int:
         return int(self.area.size)
+
+    def paint(self, values: np.ndarray, paper: object = 0) -> np.ndarray:
+        """An image holding ``values[i - 1]`` on the pixels of component ``i`` and ``paper`` elsewhere.
+
+        ``values`` has one entry per component; a boolean ``values`` gives a mask of the components
+        chosen. Only the ink pixels are touched, which on a page is several times faster than indexing
+        ``values`` with the whole label image.
+        """
+        image = np.full(self.labels.shape, paper, dtype=values.dtype)
+        if self.where.size:
+            image.ravel()[self.where] = values[self.which - 1]
+        return image
 
     @property
     def length(self) -> np.ndarray:
@@ -245,13 +261,20 @@ def components(ink: np.ndarray, connectivity: int = 8) -> Components:
     ink = ink.astype(bool)
     if ink.size == 0:  # OpenCV does not take empty images
         none, empty = np.zeros(0), np.zeros(ink.shape, np.int32)
-        return Components(empty, none, none, none, none, none, none, none, none, empty.astype(np.float32))
+        flat = np.zeros(0, np.intp)
+        return Components(
+            empty, none, none, none, none, none, none, none, none, empty.astype(np.float32), flat, flat
+        )
     mask = ink.astype(np.uint8)
     count, labels, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=connectivity)
     distance = cv2.distanceTransform(mask, cv2.DIST_L2, 5)
+    where = np.flatnonzero(mask)
+    which = labels.ravel()[where].astype(np.int32, copy=False)
     peak = np.zeros(count, np.float32)
-    np.maximum.at(peak, labels[ink], distance[ink])  # per-component maximum, over ink pixels only
+    np.maximum.at(peak, which, distance.ravel()[where])  # per-component maximum, over ink pixels only
     return Components(
+        where=where,
+        which=which,
         labels=labels,
         x=stats[1:, cv2.CC_STAT_LEFT],
         y=stats[1:, cv2.CC_STAT_TOP],

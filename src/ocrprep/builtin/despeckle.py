@@ -254,9 +254,7 @@ def classify_specks(
         near = np.isfinite(neighbour)
         # A speckled scan keeps only pen dabs beside the text; a clean one keeps either.
         punctuation = small & ((near & dab) if measure.speck_ratio >= SPECKLED else (near | dab))
-    removed = np.concatenate(([False], small & ~punctuation))
-    kept = np.concatenate(([False], punctuation))
-    return ink & removed[judged.labels], ink & kept[judged.labels]
+    return ink & judged.paint(small & ~punctuation, False), ink & judged.paint(punctuation, False)
 
 
 def _dark_text(scan: Scan) -> ScanMeasure | None:
@@ -299,8 +297,8 @@ def _neighbour_pen(parts: Components, shape: tuple[int, ...], stroke: float, hei
     if not glyph.any():
         return np.full(parts.count, np.inf)
     far = 255  # stands for "no glyph"
-    pens = np.where(glyph, np.minimum(np.ceil(parts.thickness), far - 1), far)
-    pen_image = np.concatenate(([far], pens)).astype(np.uint8)[parts.labels]
+    pens = np.where(glyph, np.minimum(np.ceil(parts.thickness), far - 1), far).astype(np.uint8)
+    pen_image = parts.paint(pens, far)
     reach, up, down = round(height), round(0.5 * height), round(0.3 * height)
     kernel = np.ones((up + down + 1, 2 * reach + 1), np.uint8)
     # dst(p) = min of src(p + (x - reach, y - down)) over the kernel: glyph ink from `down` rows above
