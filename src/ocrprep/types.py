@@ -216,7 +216,8 @@ class Scan:
         view.flags.writeable = False
         self.pixels = view
         self.dpi = dpi
-        self.to_input = np.eye(3) if to_input is None else np.asarray(to_input, np.float64)
+        self.to_input = np.eye(3) if to_input is None else np.array(to_input, np.float64)
+        self.to_input.flags.writeable = False
         self.input_size = input_size or (pixels.shape[1], pixels.shape[0])
         self._facts = _Facts()
 
