@@ -22,8 +22,9 @@ The generated families (``FAMILIES``):
   digit mode.
 - ``digit-captcha``: 4-6 digits, each rotated and shifted, a sinusoidal warp, noise curves through the
   digits and dots, read in digit mode.
-- ``small-text``: x-height 8-15 px at 150-300 DPI, some rendered larger and downsampled.
-- ``blur-jpeg``: Gaussian or motion blur, then JPEG at quality 8-35.
+- ``small-text``: x-height 8-15 px at 150-300 DPI, rendered 2-3x larger and scanned down (smoothed and
+  JPEG-compressed, thresholded as by a fax, or sampled without smoothing).
+- ``blur-jpeg``: Gaussian or motion blur, then JPEG at quality 5-30.
 - ``phone-light``: uneven light as in phone photos: a gradient, a vignette, a soft shadow, gray ink, a
   slight perspective warp, sensor noise and JPEG.
 - ``thermal``: faded thermal receipts: monospace lines, a fading gradient, thinned strokes, print-head
@@ -556,7 +557,7 @@ def make_digit_specks(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[n
     gray = specks(gray, rng, int(width * height * rng.uniform(0.0005, 0.004)))
     top = layout.baselines[0] - layout.x_height
     on_line = (0, top, width, layout.baselines[0])
-    gray = blobs(gray, rng, int(rng.integers(1, 5)), (0.5 * stroke, 1.4 * stroke), region=on_line)
+    gray = blobs(gray, rng, int(rng.integers(0, 4)), (0.5 * stroke, 1.3 * stroke), region=on_line)
     gray = blobs(gray, rng, int(rng.integers(1, 7)), (0.5 * stroke, 1.8 * stroke))
     return gray, dpi, text
 
@@ -587,14 +588,316 @@ def make_digit_captcha(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[
     height, width = canvas.shape
     canvas = sine_warp(canvas, rng, float(rng.uniform(1.0, 3.0)), float(rng.uniform(0.8, 2.0) * size))
     for _ in range(int(rng.integers(1, 3))):
-        wavy_line(
-            canvas, rng, rng.uniform(0.25, 0.75) * height, rng.uniform(3, 10), int(rng.integers(1, 3)), 1.0
-        )
+        wavy_line(canvas, rng, rng.uniform(0.25, 0.75) * height, rng.uniform(3, 10), 1, 1.0)
     background = 255.0 - 15.0 * np.abs(smooth_noise(canvas.shape, rng, size / 3))
     gray = to_gray(canvas, background, float(rng.uniform(0, 80)))
-    gray = specks(gray, rng, int(canvas.size * rng.uniform(0.001, 0.005)), float(rng.uniform(0, 80)))
+    gray = specks(gray, rng, int(canvas.size * rng.uniform(0.0002, 0.0015)), float(rng.uniform(0, 80)))
     gray = blobs(gray, rng, int(rng.integers(3, 10)), (1.0, 2.0))
     return gaussian_blur(gray, float(rng.uniform(0.3, 0.9))), 150, text
+
+
+def _x_height_ratio(font_name: str) -> float:
+    """The x-height of ``font_name`` as a fraction of its size in px."""
+    box = load_font(font_name, 100).getbbox("x")
+    return max(0.3, (box[3] - box[1]) / 100)
+
+
+def make_small_text(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[np.ndarray, int, str]:
+    """x-height 8-15 px at 150-300 DPI, rendered large and scanned down in one of three ways: scanned at
+    a lower resolution still and upscaled, thresholded as a fax would, or sampled without smoothing."""
+    dpi = _dpi(rng, (150, 200, 300))
+    name = _pick(rng, fonts)
+    x_height = float(rng.uniform(8, 15))
+    size = max(6, round(x_height / _x_height_ratio(name)))
+    factor = 3.0
+    font = load_font(name, round(size * factor))
+    lines = text_lines(rng, font, round(rng.uniform(600, 1100) * factor), int(rng.integers(4, 9)))
+    page = render(lines, font, margin=round(size * 1.5 * factor))
+    height, width = page.ink.shape
+    shape = (round(width / factor), round(height / factor))
+    scan = int(rng.integers(3))
+    if scan == 0:
+        up = float(rng.uniform(1.8, 2.6))
+        low = (round(shape[0] / up), round(shape[1] / up))
+        gray = cv2.resize(to_gray(page.ink), low, interpolation=cv2.INTER_AREA)
+        gray = jpeg(gaussian_noise(gray, rng, float(rng.uniform(3, 8))), int(rng.integers(30, 70)))
+        gray = cv2.resize(gray, shape, interpolation=cv2.INTER_LINEAR)
+    elif scan == 1:
+        gray = cv2.resize(to_gray(page.ink), shape, interpolation=cv2.INTER_AREA)
+        gray = gaussian_noise(
+            gaussian_blur(gray, float(rng.uniform(0.5, 1.0))), rng, float(rng.uniform(12, 30))
+        )
+        gray = np.where(gray < rng.uniform(110, 150), 0.0, 255.0).astype(np.float32)
+    else:
+        gray = cv2.resize(to_gray(page.ink), shape, interpolation=cv2.INTER_NEAREST)
+        gray = jpeg(gaussian_noise(gray, rng, float(rng.uniform(6, 15))), int(rng.integers(8, 25)))
+    return gray, dpi, page.text
+
+
+def make_blur_jpeg(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[np.ndarray, int, str]:
+    """Gaussian or motion blur scaled to the font size, then JPEG at quality 5-30."""
+    dpi = _dpi(rng)
+    page = text_page(rng, fonts, dpi)
+    gray = to_gray(page.ink)
+    scale = page.size / 40
+    if rng.random() < 0.5:
+        gray = gaussian_blur(gray, float(rng.uniform(1.2, 2.6) * scale))
+    else:
+        length = 2 * round(rng.uniform(2.5, 6.0) * scale) + 1
+        gray = motion_blur(gray, length, float(rng.uniform(0, 180)))
+    return jpeg(gray, int(rng.integers(5, 31))), dpi, page.text
+
+
+def _unit_grid(shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Pixel coordinates scaled to 0..1 along each axis: ``(y, x)``."""
+    height, width = shape
+    ys = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, None]
+    xs = np.linspace(0.0, 1.0, width, dtype=np.float32)[None, :]
+    return ys, xs
+
+
+def lighting(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
+    """A phone photo's light: a linear gradient, a vignette and a soft-edged shadow, 0..1."""
+    ys, xs = _unit_grid(shape)
+    angle = rng.uniform(0, 2 * np.pi)
+    along = np.cos(angle) * xs + np.sin(angle) * ys
+    field = 1.0 - rng.uniform(0.15, 0.45) * (along - along.min()) / (np.ptp(along) + 1e-6)
+    field = field * (1.0 - rng.uniform(0.1, 0.4) * ((xs - 0.5) ** 2 + (ys - 0.5) ** 2) * 2)
+    angle = rng.uniform(0, 2 * np.pi)
+    side = np.cos(angle) * xs + np.sin(angle) * ys
+    side = side + 0.05 * smooth_noise(shape, rng, max(shape) / 4)
+    edge = np.quantile(side, rng.uniform(0.3, 0.75))
+    soft = rng.uniform(0.01, 0.06)
+    shadow = 1.0 / (1.0 + np.exp(-(side - edge) / soft))
+    return (field * (1.0 - rng.uniform(0.35, 0.6) * shadow)).astype(np.float32)
+
+
+def make_phone_light(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[np.ndarray, int, str]:
+    """Uneven light, a shadow, gray ink, a slight perspective warp, sensor noise and JPEG."""
+    dpi = _dpi(rng, (150, 200, 300))
+    page = text_page(rng, fonts, dpi)
+    light = lighting(page.ink.shape, rng)
+    gray = to_gray(page.ink, float(rng.uniform(215, 245)) * light, float(rng.uniform(30, 90)) * light)
+    gray = perspective(gray, rng, 0.025, float(rng.uniform(40, 120)))
+    gray = gaussian_blur(gray, float(rng.uniform(0.5, 1.2) * dpi / 300))
+    gray = gaussian_noise(gray, rng, float(rng.uniform(3, 9)))
+    return jpeg(gray, int(rng.integers(50, 86))), dpi, page.text
+
+
+def receipt_lines(rng: np.random.Generator) -> list[str]:
+    """6-10 lines of a shop receipt: items with quantities and prices, totals, a date and time."""
+    lines = [f"INV #{int(rng.integers(10_000, 999_999))} {date(rng)} {clock(rng)}"]
+    total = 0.0
+    for _ in range(int(rng.integers(3, 7))):
+        quantity, price = int(rng.integers(1, 5)), int(rng.integers(50, 5000)) / 100
+        total += quantity * price
+        lines.append(f"{quantity} {_pick(rng, RECEIPT_ITEMS)} {price:.2f} {quantity * price:.2f}")
+    tax = round(total * 0.06, 2)
+    lines.append(f"TAX 6% {tax:.2f}")
+    lines.append(f"TOTAL {total + tax:,.2f}")
+    if rng.random() < 0.6:
+        lines.append(f"CASH {float(np.ceil(total + tax)):,.2f}")
+    return lines
+
+
+def make_thermal(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[np.ndarray, int, str]:
+    """A faded thermal receipt: gray print fading along a gradient, thinned, with dropout columns."""
+    dpi = _dpi(rng, (200, 300))
+    size = max(10, round(rng.uniform(8, 11) * dpi / 72))
+    font = load_font(_pick(rng, fonts), size)
+    page = render(receipt_lines(rng), font, margin=round(0.2 * dpi), spacing=1.3)
+    ink = thin(page.ink, 1) if size >= 36 and rng.random() < 0.6 else page.ink
+    ys, xs = _unit_grid(ink.shape)
+    along = ys if rng.random() < 0.5 else xs
+    if rng.random() < 0.5:
+        along = 1.0 - along
+    weakest = rng.uniform(0.05, 0.3)
+    fade = 1.0 - (1.0 - weakest) * along
+    fade = fade * np.clip(1.0 - 0.4 * np.abs(smooth_noise(ink.shape, rng, size * 2)), 0, 1)
+    for _ in range(int(rng.integers(2, 7))):
+        x = int(rng.integers(0, ink.shape[1]))
+        fade[:, x : x + int(rng.integers(1, 5))] *= rng.uniform(0.0, 0.3)
+    paper = float(rng.uniform(200, 235)) + 6 * smooth_noise(ink.shape, rng, size)
+    gray = to_gray(ink * np.clip(fade, 0, 1), paper, float(rng.uniform(60, 130)))
+    gray = gaussian_noise(gaussian_blur(gray, 0.6), rng, float(rng.uniform(2, 6)))
+    return jpeg(gray, int(rng.integers(60, 90))), dpi, page.text
+
+
+def make_office_print(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[np.ndarray, int, str]:
+    """Ink bleed and faint strokes, mottled paper, dirty-roller streaks and smudges, faint rules, JPEG."""
+    dpi = _dpi(rng, (200, 300, 400))
+    page = text_page(rng, fonts, dpi, spacing=1.5)
+    shape = page.ink.shape
+    height, width = shape
+    scale = page.size / 40
+    bled = bleed(page.ink, round(rng.uniform(0.8, 2.2) * scale), 0.8 * scale)
+    faint = thin(page.ink, max(1, round(0.9 * scale))) * rng.uniform(0.3, 0.6)
+    where_faint = np.clip(smooth_noise(shape, rng, width / 6) - rng.uniform(-0.3, 0.6), 0, 0.5) * 2
+    ink = where_faint * faint + (1 - where_faint) * bled
+    rules = np.zeros(shape, np.float32)
+    if rng.random() < 0.6:
+        for baseline in page.baselines:
+            y = baseline + round(0.25 * page.size)
+            cv2.line(rules, (0, y), (width, y), float(rng.uniform(0.2, 0.45)), max(1, round(scale)))
+    ink = np.maximum(ink, rules)
+    mottle = smooth_noise(shape, rng, 5 * scale) + 0.6 * smooth_noise(shape, rng, 20 * scale)
+    paper = 238.0 - rng.uniform(10, 22) * mottle - 8 * smooth_noise(shape, rng, width / 8)
+    gray = to_gray(ink, paper, float(rng.uniform(20, 70)))
+    gray = specks(gray, rng, int(gray.size * rng.uniform(0.0005, 0.003)), float(rng.uniform(40, 120)))
+    period = round(rng.uniform(1.0, 2.5) * dpi)
+    for _ in range(int(rng.integers(1, 4))):
+        x = int(rng.integers(0, width))
+        streak = float(rng.uniform(0.55, 0.85))
+        gray[:, x : x + int(rng.integers(1, 5))] *= streak
+        for y in range(int(rng.integers(0, period)), height, period):
+            gray = blobs(gray, rng, 1, (2 * scale, 5 * scale), (40, 140), (x - 3, y - 3, x + 3, y + 3))
+    return jpeg(gray, int(rng.integers(15, 41))), dpi, page.text
+
+
+def make_lines(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[np.ndarray, int, str]:
+    """Underlines, form rules, strike-throughs and wavy lines under or through the words."""
+    dpi = _dpi(rng)
+    page = text_page(rng, fonts, dpi, spacing=1.6)
+    canvas = page.ink.copy()
+    width = canvas.shape[1]
+    stroke = max(1, round(page.size / 14))
+    kinds = ("underline", "strike", "rule", "wavy", "none")
+    for baseline, spans in zip(page.baselines, page.words, strict=True):
+        kind = kinds[int(rng.choice(len(kinds), p=[0.3, 0.2, 0.2, 0.2, 0.1]))]
+        first = int(rng.integers(0, len(spans)))
+        last = int(rng.integers(first, len(spans)))
+        x0, x1 = spans[first][0] - stroke, spans[last][1] + stroke
+        thickness = max(1, round(stroke * rng.uniform(0.7, 1.5)))
+        if kind == "underline":
+            y = baseline + round(page.size * rng.uniform(0.05, 0.15))
+            cv2.line(canvas, (x0, y), (x1, y), 1.0, thickness)
+        elif kind == "strike":
+            y = baseline - round(page.x_height * rng.uniform(0.35, 0.65))
+            cv2.line(canvas, (x0, y), (x1, y), 1.0, thickness)
+        elif kind == "rule":
+            y = baseline + round(page.size * rng.uniform(0.1, 0.25))
+            cv2.line(canvas, (0, y), (width, y), 1.0, thickness)
+        elif kind == "wavy":
+            y = baseline - page.x_height * rng.uniform(0.2, 0.8)
+            wavy_line(canvas, rng, y, page.x_height * rng.uniform(0.3, 0.9), thickness, 1.0)
+    return to_gray(canvas), dpi, page.text
+
+
+def make_dot_matrix(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[np.ndarray, int, str]:
+    """Glyphs printed as dots on a grid (about 10 dot rows per em), uneven ribbon ink."""
+    dpi = _dpi(rng, (200, 300))
+    page = text_page(rng, fonts, dpi, points=(10.0, 14.0))
+    pitch = max(3, round(page.size / rng.uniform(9, 12)))
+    dots = dot_matrix(page.ink, rng, pitch, max(1, round(pitch * rng.uniform(0.35, 0.5))))
+    paper = float(rng.uniform(230, 250)) + 4 * smooth_noise(dots.shape, rng, page.size)
+    gray = to_gray(dots, paper, float(rng.uniform(20, 90)))
+    return gaussian_noise(gray, rng, float(rng.uniform(2, 6))), dpi, page.text
+
+
+def make_hollow(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[np.ndarray, int, str]:
+    """Bold glyphs drawn as their outline only (a morphological gradient), 14-22 pt."""
+    dpi = _dpi(rng, (200, 300))
+    page = text_page(rng, fonts, dpi, points=(16.0, 26.0), inches=(4.0, 5.5), lines=(3, 5))
+    edges = outline(page.ink, 1) * rng.uniform(0.6, 1.0)
+    gray = to_gray(edges, float(rng.uniform(225, 250)), float(rng.uniform(0, 90)))
+    return gaussian_noise(gray, rng, float(rng.uniform(4, 12))), dpi, page.text
+
+
+def make_light_on_dark(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[np.ndarray, int, str]:
+    """Light text on a dark uneven background: the whole page, or a dark banner over some lines."""
+    dpi = _dpi(rng)
+    page = text_page(rng, fonts, dpi)
+    shape = page.ink.shape
+    _, xs = _unit_grid(shape)
+    dark = (
+        float(rng.uniform(40, 100)) + 50 * xs * rng.uniform(-1, 1) + 10 * smooth_noise(shape, rng, page.size)
+    )
+    light = float(rng.uniform(130, 200))
+    inverted = to_gray(page.ink, dark, light)
+    if rng.random() < 0.5:
+        gray = inverted
+    else:
+        rows = len(page.baselines)
+        first = int(rng.integers(0, rows - 1))
+        last = int(rng.integers(first + 1, rows))
+        top = max(0, page.baselines[first] - round(page.size * 1.0))
+        bottom = page.baselines[last] + round(page.size * 0.45)
+        gray = to_gray(page.ink, 245.0, 20.0)
+        gray[top:bottom] = inverted[top:bottom]
+    gray = gaussian_noise(gaussian_blur(gray, float(rng.uniform(0.6, 1.4))), rng, float(rng.uniform(8, 20)))
+    return jpeg(gray, int(rng.integers(20, 51))), dpi, page.text
+
+
+STAMP_COLOURS = ((0.85, 0.15, 0.2), (0.2, 0.3, 0.8), (0.5, 0.2, 0.7), (0.15, 0.55, 0.3))
+"""Rubber-stamp inks as RGB fractions: red, blue, violet, green."""
+
+
+def stamp(rng: np.random.Generator, fonts: Sequence[str], dpi: int) -> np.ndarray:
+    """A worn rubber stamp's ink coverage (0..1): a ring or a box around a word, rotated."""
+    size = round(rng.uniform(1.0, 1.8) * dpi)
+    rim = max(2, size // 30)
+    word = _pick(rng, STAMP_WORDS)
+    if rng.random() < 0.5:
+        image = Image.new("L", (size, size), 0)
+        draw = ImageDraw.Draw(image)
+        draw.ellipse((rim, rim, size - rim, size - rim), outline=255, width=rim)
+        inner = size // 9
+        draw.ellipse((inner, inner, size - inner, size - inner), outline=255, width=max(1, rim // 2))
+    else:
+        image = Image.new("L", (round(size * 1.7), round(size * 0.6)), 0)
+        draw = ImageDraw.Draw(image)
+        draw.rectangle((rim, rim, image.width - rim, image.height - rim), outline=255, width=rim)
+    font = load_font(_pick(rng, fonts), max(8, round(image.height * 0.22)))
+    centre = (image.width / 2, image.height / 2)
+    draw.text(centre, word, font=font, fill=255, anchor="mm")
+    image = image.rotate(float(rng.uniform(-35, 35)), resample=Image.Resampling.BILINEAR, expand=True)
+    ink = np.asarray(image, dtype=np.float32) / 255.0
+    worn = np.clip(1.2 - 0.5 * np.abs(smooth_noise(ink.shape, rng, rim * 1.5)), 0.0, 1.0)
+    return ink * worn * rng.uniform(0.7, 1.0)
+
+
+def scan_border(gray: np.ndarray, rng: np.random.Generator, dpi: int) -> np.ndarray:
+    """Punch holes in the left margin, then black borders of 0.1-0.4 inch with a ragged edge added
+    outside 1-3 sides (the page grows; the text is never covered), with a shadow along the edge."""
+    out = gray.copy()
+    if rng.random() < 0.4:
+        for y in np.linspace(0.2, 0.8, int(rng.integers(2, 4))) * out.shape[0]:
+            cv2.circle(out, (round(0.12 * dpi), round(y)), round(0.08 * dpi), float(rng.uniform(0, 40)), -1)
+    for side in rng.permutation(4)[: int(rng.integers(1, 4))]:
+        depth = round(rng.uniform(0.1, 0.4) * dpi)
+        paper = float(np.median(out))
+        view = np.rot90(out, int(side))
+        rows = view.shape[0]
+        walk = np.cumsum(rng.normal(0, 0.6, rows)).astype(np.float32)
+        walk = cv2.GaussianBlur(walk.reshape(-1, 1), (1, 0), 3).ravel()
+        edge = np.clip(0.75 * depth + walk - walk.mean(), 1, depth).astype(np.int32)
+        column = np.arange(depth + view.shape[1])[None, :]
+        padded = np.concatenate([np.full((rows, depth), paper, np.float32), view], axis=1)
+        shadow = np.clip(1.0 - (column - edge[:, None]) / (0.05 * dpi), 0, 1) * 0.35
+        black = float(rng.uniform(0, 45)) + 8 * rng.standard_normal(padded.shape).astype(np.float32)
+        padded = np.where(column < edge[:, None], black, padded * (1.0 - shadow))
+        out = np.ascontiguousarray(np.rot90(padded, -int(side)))
+    return out
+
+
+def make_stamps_borders(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[np.ndarray, int, str]:
+    """Coloured stamps made gray over the text, a slight rotation, black ragged scan borders, holes."""
+    dpi = _dpi(rng, (200, 300))
+    page = text_page(rng, fonts, dpi)
+    paper = float(rng.uniform(238, 252))
+    rgb = np.repeat(to_gray(page.ink, paper, float(rng.uniform(0, 40)))[:, :, None] / 255.0, 3, axis=2)
+    height, width = page.ink.shape
+    for _ in range(int(rng.integers(1, 4))):
+        ink = stamp(rng, fonts, dpi)[:height, :width]
+        top = int(rng.integers(0, height - ink.shape[0] + 1))
+        left = int(rng.integers(0, width - ink.shape[1] + 1))
+        colour = np.asarray(STAMP_COLOURS[int(rng.integers(len(STAMP_COLOURS)))], np.float32)
+        region = rgb[top : top + ink.shape[0], left : left + ink.shape[1]]
+        region *= 1.0 - ink[:, :, None] * (1.0 - colour)
+    gray = cv2.cvtColor((rgb * 255).astype(np.float32), cv2.COLOR_RGB2GRAY)
+    gray = rotate(gray, float(rng.uniform(-1.5, 1.5)), paper)
+    gray = scan_border(gray, rng, dpi)
+    return gaussian_noise(gray, rng, float(rng.uniform(1, 4))), dpi, page.text
 
 
 FAMILIES: tuple[Family, ...] = (
@@ -623,6 +926,68 @@ FAMILIES: tuple[Family, ...] = (
         7,
         digits=True,
         generate=_generator("digit-captcha", make_digit_captcha, DEV_FONTS, TEST_FONTS),
+    ),
+    Family(
+        "small-text",
+        "x-height 8-15 px at 150-300 DPI, scanned down from 2-3x: smoothed + JPEG, fax-thresholded, nearest",
+        None,
+        generate=_generator("small-text", make_small_text, DEV_FONTS, TEST_FONTS),
+    ),
+    Family(
+        "blur-jpeg",
+        "text pages with Gaussian or motion blur, then JPEG at quality 5-30",
+        None,
+        generate=_generator("blur-jpeg", make_blur_jpeg, DEV_FONTS, TEST_FONTS),
+    ),
+    Family(
+        "phone-light",
+        "phone-photo text pages: light gradient, vignette, soft shadow, gray ink, perspective, noise, JPEG",
+        None,
+        generate=_generator("phone-light", make_phone_light, DEV_FONTS, TEST_FONTS),
+    ),
+    Family(
+        "thermal",
+        "faded thermal receipts: monospace, fading gradient, thinned strokes, dropout columns, gray paper",
+        6,
+        generate=_generator("thermal", make_thermal, DEV_MONO, TEST_MONO),
+    ),
+    Family(
+        "office-print",
+        "office prints: ink bleed, faint strokes, mottled paper, dirty-roller streaks, faint rules, JPEG",
+        None,
+        generate=_generator("office-print", make_office_print, DEV_FONTS, TEST_FONTS),
+    ),
+    Family(
+        "lines",
+        "text pages with underlines, form rules, strike-throughs and wavy lines under or through words",
+        None,
+        generate=_generator("lines", make_lines, DEV_FONTS, TEST_FONTS),
+    ),
+    Family(
+        "dot-matrix",
+        "dot-matrix print: glyphs as dots on a grid, uneven ribbon ink",
+        None,
+        generate=_generator(
+            "dot-matrix", make_dot_matrix, DEV_MONO + DEV_FONTS[:2], TEST_MONO + TEST_FONTS[:2]
+        ),
+    ),
+    Family(
+        "hollow",
+        "hollow (outlined) bold glyphs, 14-22 pt",
+        None,
+        generate=_generator("hollow", make_hollow, DEV_BOLD, TEST_BOLD),
+    ),
+    Family(
+        "light-on-dark",
+        "light text on a dark uneven background (whole page or a banner over some lines), noise, JPEG",
+        None,
+        generate=_generator("light-on-dark", make_light_on_dark, DEV_FONTS, TEST_FONTS),
+    ),
+    Family(
+        "stamps-borders",
+        "coloured stamps (made gray, their words not transcribed) over text, ragged black scan borders",
+        None,
+        generate=_generator("stamps-borders", make_stamps_borders, DEV_FONTS, TEST_FONTS),
     ),
 )
 
