@@ -5,10 +5,14 @@ with numpy, OpenCV and scikit-image. ``generate(split, count)`` is deterministic
 ``dev`` split uses seed ``i`` and the dev fonts; sample ``i`` of the ``test`` split uses seed
 ``10_000 + i`` and a different set of fonts. The random generator of a sample is seeded from the
 family's name and that seed, so families never share noise. Font size and DPI vary per sample, and the
-DPI given with a sample is the one the text was rendered at (points times DPI over 72).
+DPI given with a sample is the one the text was rendered at (points times DPI over 72). Dev fonts:
+DejaVu Sans, Serif, Sans Mono and Sans Bold, Liberation Sans Narrow; test fonts: Liberation Sans, Serif
+and Mono, DejaVu Sans Condensed and Serif Bold (monospace and bold families have their own pairs). A
+font file missing on the machine falls back to Pillow's own font at the same size.
 
 Text pages are blocks of 4-8 lines of mixed words, numbers and punctuation, about 3.5-5 inches wide
-(about 1000-1600 px at 300 DPI), not full pages. Digit families are one line (amounts, dates, invoice
+(about 1000-1600 px at 300 DPI), not full pages (small-text lines are 600-1100 px, receipts are
+narrower). Digit families are one line (amounts, dates, invoice
 and phone numbers, times). The ground truth is exactly the text drawn, lines in order joined by "\\n",
 words separated by single spaces; marks that are not text (specks, rules, stamps, borders) are not
 transcribed.
@@ -20,15 +24,16 @@ The generated families (``FAMILIES``):
   1.5-4 px radius (at 300 DPI).
 - ``digit-specks``: one digit string with specks everywhere and blobs on and off the text line, read in
   digit mode.
-- ``digit-captcha``: 4-6 digits, each rotated and shifted, a sinusoidal warp, noise curves through the
-  digits and dots, read in digit mode.
-- ``small-text``: x-height 8-15 px at 150-300 DPI, rendered 2-3x larger and scanned down (smoothed and
-  JPEG-compressed, thresholded as by a fax, or sampled without smoothing).
+- ``digit-captcha``: 4-6 digits, each in its own font, rotated and shifted, a sinusoidal warp, thin noise
+  curves through part of the line, specks and dots on a mottled background, read in digit mode.
+- ``small-text``: x-height 8-15 px at 150-300 DPI, rendered 3x larger and scanned down one of three
+  ways: at a still lower resolution and upscaled, thresholded as by a fax, or sampled without smoothing.
+  Tesseract reads clean text of this size almost perfectly; the low resolution is what hurts.
 - ``blur-jpeg``: Gaussian or motion blur, then JPEG at quality 5-30.
 - ``phone-light``: uneven light as in phone photos: a gradient, a vignette, a soft shadow, gray ink, a
   slight perspective warp, sensor noise and JPEG.
-- ``thermal``: faded thermal receipts: monospace lines, a fading gradient, thinned strokes, print-head
-  dropout columns, gray paper.
+- ``thermal``: faded thermal receipts (read with psm 6, as the real receipts): monospace lines, gray
+  print fading along a gradient, thinned strokes, print-head dropout columns, gray paper.
 - ``office-print``: ink bleed, faint strokes, mottled paper, dirty-roller streaks, faint ruled lines,
   JPEG.
 - ``lines``: underlines, form rules, strike-throughs and wavy captcha lines through or under the text.
@@ -406,7 +411,7 @@ def jpeg(gray: np.ndarray, quality: int) -> np.ndarray:
 
 def gaussian_noise(gray: np.ndarray, rng: np.random.Generator, sigma: float) -> np.ndarray:
     """Additive Gaussian noise of ``sigma`` gray levels."""
-    return gray + rng.normal(0.0, sigma, gray.shape).astype(np.float32)
+    return gray + sigma * rng.standard_normal(gray.shape, dtype=np.float32)
 
 
 def disk(radius: int) -> np.ndarray:
@@ -465,17 +470,21 @@ def sine_warp(gray: np.ndarray, rng: np.random.Generator, amplitude: float, peri
 
 
 def wavy_line(
-    canvas: np.ndarray, rng: np.random.Generator, y: float, amplitude: float, thickness: int, value: float
+    canvas: np.ndarray,
+    rng: np.random.Generator,
+    y: float,
+    amplitude: float,
+    thickness: int,
+    value: float,
+    span: tuple[float, float] = (0.0, 1.0),
 ) -> None:
-    """Draw a sine curve across ``canvas`` around row ``y``, in place."""
+    """Draw a sine curve around row ``y`` over the ``span`` of ``canvas``'s width (fractions), in place."""
     width = canvas.shape[1]
-    xs = np.arange(0, width, 3, dtype=np.float32)
+    xs = np.arange(round(span[0] * width), round(span[1] * width) + 1, 3, dtype=np.float32)
     period = rng.uniform(0.3, 1.2) * width
     slope = rng.uniform(-0.1, 0.1)
-    ys = (
-        y + slope * (xs - width / 2) + amplitude * np.sin(2 * np.pi * xs / period + rng.uniform(0, 2 * np.pi))
-    )
-    points = np.stack([xs, ys], axis=1).round().astype(np.int32)
+    wave = amplitude * np.sin(2 * np.pi * xs / period + rng.uniform(0, 2 * np.pi))
+    points = np.stack([xs, y + slope * (xs - width / 2) + wave], axis=1).round().astype(np.int32)
     cv2.polylines(canvas, [points], False, value, thickness, lineType=cv2.LINE_AA)
 
 
@@ -554,11 +563,11 @@ def make_digit_specks(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[n
     gray = to_gray(layout.ink)
     height, width = gray.shape
     stroke = max(1.0, size / 12)
-    gray = specks(gray, rng, int(width * height * rng.uniform(0.0005, 0.004)))
+    gray = specks(gray, rng, int(width * height * rng.uniform(0.0003, 0.003)))
     top = layout.baselines[0] - layout.x_height
     on_line = (0, top, width, layout.baselines[0])
     gray = blobs(gray, rng, int(rng.integers(0, 4)), (0.5 * stroke, 1.3 * stroke), region=on_line)
-    gray = blobs(gray, rng, int(rng.integers(1, 7)), (0.5 * stroke, 1.8 * stroke))
+    gray = blobs(gray, rng, int(rng.integers(1, 6)), (0.5 * stroke, 1.8 * stroke))
     return gray, dpi, text
 
 
@@ -574,7 +583,7 @@ def make_digit_captcha(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[
         font = load_font(_pick(rng, fonts), round(size * rng.uniform(0.85, 1.15)))
         tile = Image.new("L", (size * 2, size * 2), 0)
         ImageDraw.Draw(tile).text((size // 2, size // 3), digit, font=font, fill=255)
-        tile = tile.rotate(float(rng.uniform(-20, 20)), resample=Image.Resampling.BILINEAR)
+        tile = tile.rotate(float(rng.uniform(-15, 15)), resample=Image.Resampling.BILINEAR)
         glyph = np.asarray(tile, dtype=np.float32) / 255.0
         ys, xs = np.nonzero(glyph > 0.1)
         glyph = glyph[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
@@ -583,12 +592,14 @@ def make_digit_captcha(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[
         gh, gw = min(glyph.shape[0], height - top), min(glyph.shape[1], width - left)
         region = canvas[top : top + gh, left : left + gw]
         np.maximum(region, glyph[:gh, :gw], out=region)
-        x += gw * rng.uniform(0.8, 1.05)
+        x += gw * rng.uniform(0.85, 1.1)
     canvas = canvas[:, : min(width, round(x + size * 0.45))]
     height, width = canvas.shape
-    canvas = sine_warp(canvas, rng, float(rng.uniform(1.0, 3.0)), float(rng.uniform(0.8, 2.0) * size))
+    canvas = sine_warp(canvas, rng, float(rng.uniform(0.8, 2.5)), float(rng.uniform(0.8, 2.0) * size))
     for _ in range(int(rng.integers(1, 3))):
-        wavy_line(canvas, rng, rng.uniform(0.25, 0.75) * height, rng.uniform(3, 10), 1, 1.0)
+        start = float(rng.uniform(0.0, 0.5))
+        span = (start, start + float(rng.uniform(0.4, 0.8)))
+        wavy_line(canvas, rng, rng.uniform(0.25, 0.75) * height, rng.uniform(3, 10), 1, 1.0, span)
     background = 255.0 - 15.0 * np.abs(smooth_noise(canvas.shape, rng, size / 3))
     gray = to_gray(canvas, background, float(rng.uniform(0, 80)))
     gray = specks(gray, rng, int(canvas.size * rng.uniform(0.0002, 0.0015)), float(rng.uniform(0, 80)))
@@ -603,35 +614,41 @@ def _x_height_ratio(font_name: str) -> float:
 
 
 def make_small_text(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[np.ndarray, int, str]:
-    """x-height 8-15 px at 150-300 DPI, rendered large and scanned down in one of three ways: scanned at
-    a lower resolution still and upscaled, thresholded as a fax would, or sampled without smoothing."""
+    """x-height 8-15 px at 150-300 DPI, rendered 3x larger and scanned in one of three ways: at a
+    2.4-3.4x lower resolution still and upscaled, blurred, noisy and thresholded as a fax would, or
+    sampled without smoothing at a lower resolution and enlarged in blocks, then JPEG."""
     dpi = _dpi(rng, (150, 200, 300))
     name = _pick(rng, fonts)
-    x_height = float(rng.uniform(8, 15))
-    size = max(6, round(x_height / _x_height_ratio(name)))
+    size = max(6, round(rng.uniform(8, 15) / _x_height_ratio(name)))
     factor = 3.0
     font = load_font(name, round(size * factor))
     lines = text_lines(rng, font, round(rng.uniform(600, 1100) * factor), int(rng.integers(4, 9)))
     page = render(lines, font, margin=round(size * 1.5 * factor))
-    height, width = page.ink.shape
+    large = to_gray(page.ink)
+    height, width = large.shape
     shape = (round(width / factor), round(height / factor))
     scan = int(rng.integers(3))
     if scan == 0:
-        up = float(rng.uniform(1.8, 2.6))
-        low = (round(shape[0] / up), round(shape[1] / up))
-        gray = cv2.resize(to_gray(page.ink), low, interpolation=cv2.INTER_AREA)
-        gray = jpeg(gaussian_noise(gray, rng, float(rng.uniform(3, 8))), int(rng.integers(30, 70)))
-        gray = cv2.resize(gray, shape, interpolation=cv2.INTER_LINEAR)
-    elif scan == 1:
-        gray = cv2.resize(to_gray(page.ink), shape, interpolation=cv2.INTER_AREA)
-        gray = gaussian_noise(
-            gaussian_blur(gray, float(rng.uniform(0.5, 1.0))), rng, float(rng.uniform(12, 30))
+        up = float(rng.uniform(2.4, 3.4))
+        low = cv2.resize(large, (round(shape[0] / up), round(shape[1] / up)), interpolation=cv2.INTER_AREA)
+        low = jpeg(gaussian_noise(low, rng, float(rng.uniform(3, 8))), int(rng.integers(30, 70)))
+        return cv2.resize(low, shape, interpolation=cv2.INTER_LINEAR), dpi, page.text
+    if scan == 1:
+        gray = gaussian_blur(
+            cv2.resize(large, shape, interpolation=cv2.INTER_AREA), float(rng.uniform(0.6, 1.1))
         )
-        gray = np.where(gray < rng.uniform(110, 150), 0.0, 255.0).astype(np.float32)
-    else:
-        gray = cv2.resize(to_gray(page.ink), shape, interpolation=cv2.INTER_NEAREST)
-        gray = jpeg(gaussian_noise(gray, rng, float(rng.uniform(6, 15))), int(rng.integers(8, 25)))
-    return gray, dpi, page.text
+        gray = gaussian_noise(gray, rng, float(rng.uniform(20, 35)))
+        return np.where(gray < rng.uniform(110, 150), 0.0, 255.0).astype(np.float32), dpi, page.text
+    blocks = float(rng.uniform(1.4, 2.0))
+    low = cv2.resize(
+        large, (round(shape[0] / blocks), round(shape[1] / blocks)), interpolation=cv2.INTER_NEAREST
+    )
+    gray = cv2.resize(low, shape, interpolation=cv2.INTER_NEAREST)
+    return (
+        jpeg(gaussian_noise(gray, rng, float(rng.uniform(6, 15))), int(rng.integers(8, 25))),
+        dpi,
+        page.text,
+    )
 
 
 def make_blur_jpeg(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[np.ndarray, int, str]:
@@ -730,9 +747,9 @@ def make_office_print(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[n
     shape = page.ink.shape
     height, width = shape
     scale = page.size / 40
-    bled = bleed(page.ink, round(rng.uniform(0.8, 2.2) * scale), 0.8 * scale)
+    bled = bleed(page.ink, round(rng.uniform(0.6, 2.0) * scale), 0.8 * scale)
     faint = thin(page.ink, max(1, round(0.9 * scale))) * rng.uniform(0.3, 0.6)
-    where_faint = np.clip(smooth_noise(shape, rng, width / 6) - rng.uniform(-0.3, 0.6), 0, 0.5) * 2
+    where_faint = np.clip(smooth_noise(shape, rng, width / 6) - rng.uniform(0.0, 0.8), 0, 0.5) * 2
     ink = where_faint * faint + (1 - where_faint) * bled
     rules = np.zeros(shape, np.float32)
     if rng.random() < 0.6:
@@ -751,7 +768,7 @@ def make_office_print(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[n
         gray[:, x : x + int(rng.integers(1, 5))] *= streak
         for y in range(int(rng.integers(0, period)), height, period):
             gray = blobs(gray, rng, 1, (2 * scale, 5 * scale), (40, 140), (x - 3, y - 3, x + 3, y + 3))
-    return jpeg(gray, int(rng.integers(15, 41))), dpi, page.text
+    return jpeg(gray, int(rng.integers(20, 51))), dpi, page.text
 
 
 def make_lines(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[np.ndarray, int, str]:
@@ -799,8 +816,9 @@ def make_hollow(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[np.ndar
     dpi = _dpi(rng, (200, 300))
     page = text_page(rng, fonts, dpi, points=(16.0, 26.0), inches=(4.0, 5.5), lines=(3, 5))
     edges = outline(page.ink, 1) * rng.uniform(0.6, 1.0)
-    gray = to_gray(edges, float(rng.uniform(225, 250)), float(rng.uniform(0, 90)))
-    return gaussian_noise(gray, rng, float(rng.uniform(4, 12))), dpi, page.text
+    gray = to_gray(edges, float(rng.uniform(225, 250)), float(rng.uniform(30, 110)))
+    gray = gaussian_blur(gray, float(rng.uniform(0.6, 1.1)))
+    return gaussian_noise(gray, rng, float(rng.uniform(6, 14))), dpi, page.text
 
 
 def make_light_on_dark(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[np.ndarray, int, str]:
@@ -856,27 +874,27 @@ def stamp(rng: np.random.Generator, fonts: Sequence[str], dpi: int) -> np.ndarra
     return ink * worn * rng.uniform(0.7, 1.0)
 
 
-def scan_border(gray: np.ndarray, rng: np.random.Generator, dpi: int) -> np.ndarray:
+def scan_border(gray: np.ndarray, rng: np.random.Generator, dpi: int, paper: float) -> np.ndarray:
     """Punch holes in the left margin, then black borders of 0.1-0.4 inch with a ragged edge added
     outside 1-3 sides (the page grows; the text is never covered), with a shadow along the edge."""
     out = gray.copy()
     if rng.random() < 0.4:
         for y in np.linspace(0.2, 0.8, int(rng.integers(2, 4))) * out.shape[0]:
             cv2.circle(out, (round(0.12 * dpi), round(y)), round(0.08 * dpi), float(rng.uniform(0, 40)), -1)
+    fade = max(1, round(0.05 * dpi))
     for side in rng.permutation(4)[: int(rng.integers(1, 4))]:
         depth = round(rng.uniform(0.1, 0.4) * dpi)
-        paper = float(np.median(out))
         view = np.rot90(out, int(side))
         rows = view.shape[0]
-        walk = np.cumsum(rng.normal(0, 0.6, rows)).astype(np.float32)
+        walk = np.cumsum(rng.standard_normal(rows, dtype=np.float32) * 0.6)
         walk = cv2.GaussianBlur(walk.reshape(-1, 1), (1, 0), 3).ravel()
-        edge = np.clip(0.75 * depth + walk - walk.mean(), 1, depth).astype(np.int32)
-        column = np.arange(depth + view.shape[1])[None, :]
-        padded = np.concatenate([np.full((rows, depth), paper, np.float32), view], axis=1)
-        shadow = np.clip(1.0 - (column - edge[:, None]) / (0.05 * dpi), 0, 1) * 0.35
-        black = float(rng.uniform(0, 45)) + 8 * rng.standard_normal(padded.shape).astype(np.float32)
-        padded = np.where(column < edge[:, None], black, padded * (1.0 - shadow))
-        out = np.ascontiguousarray(np.rot90(padded, -int(side)))
+        edge = np.clip(0.75 * depth + walk - walk.mean(), 1, depth)[:, None]
+        strip = np.concatenate([np.full((rows, depth), paper, np.float32), view[:, :fade]], axis=1)
+        column = np.arange(strip.shape[1], dtype=np.float32)[None, :]
+        shadow = np.clip(1.0 - (column - edge) / fade, 0, 1) * 0.35
+        black = float(rng.uniform(0, 45)) + 8 * rng.standard_normal(strip.shape, dtype=np.float32)
+        strip = np.where(column < edge, black, strip * (1.0 - shadow))
+        out = np.ascontiguousarray(np.rot90(np.concatenate([strip, view[:, fade:]], axis=1), -int(side)))
     return out
 
 
@@ -896,7 +914,7 @@ def make_stamps_borders(rng: np.random.Generator, fonts: Sequence[str]) -> tuple
         region *= 1.0 - ink[:, :, None] * (1.0 - colour)
     gray = cv2.cvtColor((rgb * 255).astype(np.float32), cv2.COLOR_RGB2GRAY)
     gray = rotate(gray, float(rng.uniform(-1.5, 1.5)), paper)
-    gray = scan_border(gray, rng, dpi)
+    gray = scan_border(gray, rng, dpi, paper)
     return gaussian_noise(gray, rng, float(rng.uniform(1, 4))), dpi, page.text
 
 
@@ -922,7 +940,7 @@ FAMILIES: tuple[Family, ...] = (
     ),
     Family(
         "digit-captcha",
-        "4-6 rotated, shifted, sine-warped digits with noise curves through them and dots",
+        "4-6 rotated, shifted, sine-warped digits with thin noise curves through part of the line, and dots",
         7,
         digits=True,
         generate=_generator("digit-captcha", make_digit_captcha, DEV_FONTS, TEST_FONTS),
