@@ -36,9 +36,10 @@ The generated families (``FAMILIES``):
   print fading along a gradient, thinned strokes, print-head dropout columns, gray paper.
 - ``office-print``: ink bleed, faint strokes, mottled paper, dirty-roller streaks, faint ruled lines,
   JPEG.
-- ``lines``: underlines, form rules, strike-throughs and wavy captcha lines through or under the text.
+- ``lines``: underlines, form rules, strike-throughs and wavy captcha lines through or under the text,
+  one or two per text line, and sometimes vertical form rules through the block.
 - ``dot-matrix``: glyphs printed as dots sampled on a grid, with uneven ribbon ink.
-- ``hollow``: outlined (hollow) bold glyphs from a morphological gradient.
+- ``hollow``: outlined (hollow) bold glyphs from a morphological gradient, half with a drop shadow.
 - ``light-on-dark``: light text on a dark, uneven background with noise and JPEG.
 - ``stamps-borders``: coloured rubber stamps (made gray) over the text, black scan borders with a
   ragged edge, punch holes, a slight rotation. The stamps' words are not transcribed.
@@ -658,9 +659,9 @@ def make_blur_jpeg(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[np.n
     gray = to_gray(page.ink)
     scale = page.size / 40
     if rng.random() < 0.5:
-        gray = gaussian_blur(gray, float(rng.uniform(1.2, 2.6) * scale))
+        gray = gaussian_blur(gray, float(rng.uniform(1.4, 3.0) * scale))
     else:
-        length = 2 * round(rng.uniform(2.5, 6.0) * scale) + 1
+        length = 2 * round(rng.uniform(3.0, 7.0) * scale) + 1
         gray = motion_blur(gray, length, float(rng.uniform(0, 180)))
     return jpeg(gray, int(rng.integers(5, 31))), dpi, page.text
 
@@ -772,31 +773,36 @@ def make_office_print(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[n
 
 
 def make_lines(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[np.ndarray, int, str]:
-    """Underlines, form rules, strike-throughs and wavy lines under or through the words."""
+    """Underlines, form rules, strike-throughs and wavy lines under or through the words (one or two per
+    text line), and sometimes vertical form rules through the block."""
     dpi = _dpi(rng)
     page = text_page(rng, fonts, dpi, spacing=1.6)
     canvas = page.ink.copy()
-    width = canvas.shape[1]
+    height, width = canvas.shape
     stroke = max(1, round(page.size / 14))
     kinds = ("underline", "strike", "rule", "wavy", "none")
     for baseline, spans in zip(page.baselines, page.words, strict=True):
-        kind = kinds[int(rng.choice(len(kinds), p=[0.3, 0.2, 0.2, 0.2, 0.1]))]
-        first = int(rng.integers(0, len(spans)))
-        last = int(rng.integers(first, len(spans)))
-        x0, x1 = spans[first][0] - stroke, spans[last][1] + stroke
-        thickness = max(1, round(stroke * rng.uniform(0.7, 1.5)))
-        if kind == "underline":
-            y = baseline + round(page.size * rng.uniform(0.05, 0.15))
-            cv2.line(canvas, (x0, y), (x1, y), 1.0, thickness)
-        elif kind == "strike":
-            y = baseline - round(page.x_height * rng.uniform(0.35, 0.65))
-            cv2.line(canvas, (x0, y), (x1, y), 1.0, thickness)
-        elif kind == "rule":
-            y = baseline + round(page.size * rng.uniform(0.1, 0.25))
-            cv2.line(canvas, (0, y), (width, y), 1.0, thickness)
-        elif kind == "wavy":
-            y = baseline - page.x_height * rng.uniform(0.2, 0.8)
-            wavy_line(canvas, rng, y, page.x_height * rng.uniform(0.3, 0.9), thickness, 1.0)
+        for _ in range(int(rng.integers(1, 3))):
+            kind = kinds[int(rng.choice(len(kinds), p=[0.3, 0.2, 0.2, 0.2, 0.1]))]
+            first = int(rng.integers(0, len(spans)))
+            last = int(rng.integers(first, len(spans)))
+            x0, x1 = spans[first][0] - stroke, spans[last][1] + stroke
+            thickness = max(1, round(stroke * rng.uniform(0.7, 1.5)))
+            if kind == "underline":
+                y = baseline + round(page.size * rng.uniform(0.05, 0.15))
+                cv2.line(canvas, (x0, y), (x1, y), 1.0, thickness)
+            elif kind == "strike":
+                y = baseline - round(page.x_height * rng.uniform(0.35, 0.65))
+                cv2.line(canvas, (x0, y), (x1, y), 1.0, thickness)
+            elif kind == "rule":
+                y = baseline + round(page.size * rng.uniform(0.1, 0.25))
+                cv2.line(canvas, (0, y), (width, y), 1.0, thickness)
+            elif kind == "wavy":
+                y = baseline - page.x_height * rng.uniform(0.2, 0.8)
+                wavy_line(canvas, rng, y, page.x_height * rng.uniform(0.3, 0.9), thickness, 1.0)
+    if rng.random() < 0.4:
+        for x in rng.integers(round(0.2 * width), round(0.8 * width), int(rng.integers(1, 3))):
+            cv2.line(canvas, (int(x), 0), (int(x), height), 1.0, stroke)
     return to_gray(canvas), dpi, page.text
 
 
@@ -811,12 +817,24 @@ def make_dot_matrix(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[np.
     return gaussian_noise(gray, rng, float(rng.uniform(2, 6))), dpi, page.text
 
 
+def shifted(ink: np.ndarray, dx: int, dy: int) -> np.ndarray:
+    """``ink`` moved ``dx`` px right and ``dy`` px down (both 0 or more), the same size."""
+    out = np.zeros_like(ink)
+    out[dy:, dx:] = ink[: ink.shape[0] - dy, : ink.shape[1] - dx]
+    return out
+
+
 def make_hollow(rng: np.random.Generator, fonts: Sequence[str]) -> tuple[np.ndarray, int, str]:
-    """Bold glyphs drawn as their outline only (a morphological gradient), 14-22 pt."""
+    """Bold glyphs, 16-26 pt, drawn as their outline only (a morphological gradient); half of them with
+    a gray drop shadow offset down and right, as on signs and headings."""
     dpi = _dpi(rng, (200, 300))
     page = text_page(rng, fonts, dpi, points=(16.0, 26.0), inches=(4.0, 5.5), lines=(3, 5))
-    edges = outline(page.ink, 1) * rng.uniform(0.6, 1.0)
-    gray = to_gray(edges, float(rng.uniform(225, 250)), float(rng.uniform(30, 110)))
+    ink = outline(page.ink, 1) * rng.uniform(0.6, 1.0)
+    if rng.random() < 0.5:
+        offset = max(2, round(page.size * rng.uniform(0.04, 0.08)))
+        shadow = shifted((page.ink > 0.5).astype(np.float32), offset, offset) * rng.uniform(0.3, 0.6)
+        ink = np.maximum(ink, shadow * (page.ink < 0.5))
+    gray = to_gray(ink, float(rng.uniform(225, 250)), float(rng.uniform(30, 110)))
     gray = gaussian_blur(gray, float(rng.uniform(0.6, 1.1)))
     return gaussian_noise(gray, rng, float(rng.uniform(6, 14))), dpi, page.text
 
@@ -991,7 +1009,7 @@ FAMILIES: tuple[Family, ...] = (
     ),
     Family(
         "hollow",
-        "hollow (outlined) bold glyphs, 14-22 pt",
+        "hollow (outlined) bold glyphs, 16-26 pt, half with a gray drop shadow",
         None,
         generate=_generator("hollow", make_hollow, DEV_BOLD, TEST_BOLD),
     ),
