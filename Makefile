@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint tesseract browser bench
+.PHONY: demo test lint tesseract unpaper browser bench bench-accuracy
 
 $(BIN)/ocrprep: pyproject.toml
 	python3 -m venv $(VENV)
@@ -23,6 +23,21 @@ tesseract:
 	else \
 		echo "Tesseract is missing. Install it, then run make again:" >&2; \
 		echo "    sudo apt-get install $(APT_PACKAGES)" >&2; \
+		exit 1; \
+	fi
+
+# Installs Debian's unpaper (what OCRmyPDF's --clean runs), one of the accuracy benchmark's methods: as
+# root, or with sudo.
+unpaper:
+	@if command -v unpaper >/dev/null 2>&1; then \
+		echo "unpaper $$(unpaper --version)"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq unpaper; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq unpaper; \
+	else \
+		echo "unpaper is missing. Install it, then run make again:" >&2; \
+		echo "    sudo apt-get install unpaper" >&2; \
 		exit 1; \
 	fi
 
@@ -49,9 +64,14 @@ lint: $(BIN)/ocrprep
 	$(BIN)/ruff format --check src tests bench sample_scans plugins
 	$(BIN)/mypy
 
-test: $(BIN)/ocrprep tesseract browser lint
+test: $(BIN)/ocrprep tesseract unpaper browser lint
 	$(BIN)/pytest
 
 # Speed and memory, as ratios measured in one run; figures are recorded in bench/README.md.
 bench: $(BIN)/ocrprep tesseract
 	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+# Accuracy of five methods on the image families of bench/families.py (and ../shared/data when there):
+# writes bench/ACCURACY.md and bench/ACCURACY.json.
+bench-accuracy: $(BIN)/ocrprep tesseract unpaper
+	$(BIN)/python bench/accuracy.py
