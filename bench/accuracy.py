@@ -423,7 +423,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     records: list[Record] = []
     start = time.perf_counter()
     # Executor.map is annotated for paths, but maps any picklable item in order, as it does here.
-    for done, outcome in enumerate(Executor(args.jobs).map(run_task, tasks), 1):  # type: ignore[arg-type]
+    for done, outcome in enumerate(Executor(args.jobs).map(run_task, tasks), 1):
         records += outcome
         if done % max(1, len(tasks) // 10) == 0 or done == len(tasks):
             print(f"{done}/{len(tasks)} images, {time.perf_counter() - start:.0f} s", file=sys.stderr)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from .errors import InputError, UsageError
 from .images import PDF_DPI, Page, PageError, display_path, read_pages
@@ -23,6 +23,8 @@ from .plugins import Host
 from .types import RecognizeOptions
 
 T = TypeVar("T")
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,8 @@ class Executor:
     pdf_dpi: int = PDF_DPI
     """Resolution PDF pages are rendered at."""
 
-    def map(self, func: Callable[[Path], list[Any]], paths: list[Path]) -> Iterator[list[Any]]:
-        """``func(path)`` for every path, yielded in input order as results arrive."""
+    def map(self, func: Callable[[Item], Result], paths: list[Item]) -> Iterator[Result]:
+        """``func(item)`` for every path (or other picklable item), in input order as results arrive."""
         if self.scheduler is not None:
             yield from _dask_map(func, paths, self.scheduler)
         elif self.jobs <= 1 or len(paths) <= 1:
@@ -120,7 +122,7 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _dask_map(func: Callable[[Path], list[Any]], paths: list[Path], scheduler: str) -> Iterator[list[Any]]:
+def _dask_map(func: Callable[[Item], Result], paths: list[Item], scheduler: str) -> Iterator[Result]:
     try:
         from distributed import Client
     except ImportError:
