@@ -239,3 +239,9 @@ def test_compare_writes_an_html_report_with_the_images(ocrprep_cli, batch, tmp_p
     assert result.returncode == 0, result.stderr
     page = html.read_text()
     assert page.count("data:image/png;base64,") >= 6 and "a.png" in page and "b.png" in page
+
+
+def test_stages_lists_each_default_as_a_pipeline_writes_it(ocrprep_cli):
+    listing = ocrprep_cli("stages").stdout
+    for shown in ("size = auto", "window = 25", "method = fixed", "factor = auto"):
+        assert f"    {shown}  :" in listing, shown

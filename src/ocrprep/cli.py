@@ -22,7 +22,7 @@ from .compare import CompareWork, ReportData, default_inputs, run_compare
 from .errors import ExitCode, OcrprepError, UsageError
 from .images import IMAGE_SUFFIXES, PDF_DPI, atomic_file, expand_inputs, write_pdf
 from .metrics import TextOptions
-from .pipeline import DEFAULT_PIPELINE, NAMED_PIPELINES
+from .pipeline import DEFAULT_PIPELINE, NAMED_PIPELINES, spec_value
 from .report import number as _number
 from .report import page_images, render_html, render_text, to_csv, to_json
 from .tasks import CleanWork, OcrWork
@@ -572,7 +572,7 @@ def stages(run: Run) -> int:
     for stage in host.stages.values():
         click.echo(f"{stage.name}  [{stage.plugin}]  {stage.doc}")
         for p in stage.params:
-            click.echo(f"    {p.name} = {p.default!r}  : {p.describe()}  {p.doc}")
+            click.echo(f"    {p.name} = {spec_value(p.default)}  : {p.describe()}  {p.doc}")
     click.echo("\nnamed pipelines:")
     for name, spec in NAMED_PIPELINES.items():
         click.echo(f"    {name}: {spec}")

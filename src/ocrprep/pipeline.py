@@ -50,7 +50,7 @@ class Step:
     args: Mapping[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        args = ", ".join(f"{k}={_spec_value(v)}" for k, v in self.args.items())
+        args = ", ".join(f"{k}={spec_value(v)}" for k, v in self.args.items())
         return f"{self.stage.name}({args})" if args else self.stage.name
 
     def run(self, scan: Scan) -> Scan:
@@ -107,7 +107,7 @@ class Pipeline:
         return tomli_w.dumps({"stage": tables})
 
 
-def _spec_value(value: object) -> str:
+def spec_value(value: object) -> str:
     """A value as a pipeline spec writes it; text with a comma, bar, quote or bracket in quotes."""
     text = str(value)
     if isinstance(value, str) and any(c in text for c in ",|()'\""):
