@@ -74,15 +74,18 @@ class Reading:
     digits: bool
     text: TextOptions
     real: bool
+    pipeline: str
+    """What the ``ocrprep`` method cleans with: ``auto`` unless ``--pipeline`` says otherwise."""
 
     @classmethod
-    def of(cls, family: Family) -> Reading:
+    def of(cls, family: Family, pipeline: str = "auto") -> Reading:
         return cls(
             family.name,
             family.psm,
             family.digits,
             TextOptions(family.ignore_case, family.normalize_punctuation),
             family.real,
+            pipeline,
         )
 
     def options(self, **variables: str) -> RecognizeOptions:
@@ -129,7 +132,7 @@ def classic(image: np.ndarray, dpi: int, reading: Reading) -> str:
 
 def ocrprep_default(image: np.ndarray, dpi: int, reading: Reading) -> str:
     """ocrprep's default pipeline (``auto``), then Tesseract."""
-    return ocrprep.recognize(image, reading.options(), dpi=dpi, pipeline="auto").text
+    return ocrprep.recognize(image, reading.options(), dpi=dpi, pipeline=reading.pipeline).text
 
 
 METHODS: dict[str, Method] = {
@@ -375,6 +378,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=DEFAULT_DATA,
         help="folder of real scans (default ../shared/data from the repository)",
     )
+    parser.add_argument(
+        "--pipeline", default="auto", help="what the ocrprep method cleans with (default auto), to try a change"
+    )
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="Markdown report; JSON beside it")
     args = parser.parse_args(argv)
@@ -416,7 +422,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if all("\n" not in s.truth.strip() for group in samples.values() for s in group):
             single_line.add(family.name)
         for split, group in samples.items():
-            tasks += [Task(split, Reading.of(family), s, methods) for s in group[: args.count]]
+            tasks += [Task(split, Reading.of(family, args.pipeline), s, methods) for s in group[: args.count]]
     order = (*SPLITS, REAL)
     tasks.sort(key=lambda t: order.index(t.split))  # stable: family order within a split
 
