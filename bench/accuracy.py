@@ -379,7 +379,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="folder of real scans (default ../shared/data from the repository)",
     )
     parser.add_argument(
-        "--pipeline", default="auto", help="what the ocrprep method cleans with (default auto), to try a change"
+        "--pipeline", default="auto", help="what the ocrprep method cleans with (default auto)"
     )
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="Markdown report; JSON beside it")
