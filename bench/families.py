@@ -53,6 +53,7 @@ raw-Tesseract CER on its first dev samples: the check used to calibrate the degr
 
 from __future__ import annotations
 
+import shlex
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -152,7 +153,7 @@ class Family:
     psm: int | None
     """Tesseract page segmentation mode for every method (None = Tesseract's default, 3)."""
     digits: bool = False
-    """Read with ocrprep's digit mode (psm 7 and the whitelist ``0-9.,-/:``)."""
+    """Read with ocrprep's digit mode (psm 7 and the whitelist ``0-9.,-/:`` and space)."""
     ignore_case: bool = False
     normalize_punctuation: bool = False
     generate: Callable[[str, int], list[Sample]] = _no_generator
@@ -1110,6 +1111,7 @@ def _check(count: int) -> None:
     import pytesseract
 
     from ocrprep.metrics import TextOptions, cer
+    from ocrprep.types import DIGIT_CHARACTERS
 
     for family in FAMILIES:
         start = time.perf_counter()
@@ -1117,7 +1119,7 @@ def _check(count: int) -> None:
         made = (time.perf_counter() - start) / max(1, count)
         config = f"--psm {7 if family.digits else family.psm or 3}"
         if family.digits:
-            config += " -c tessedit_char_whitelist=0123456789.,-/:"
+            config += f" -c {shlex.quote('tessedit_char_whitelist=' + DIGIT_CHARACTERS)}"
         options = TextOptions(family.ignore_case, family.normalize_punctuation)
         rates = []
         for sample in samples:

@@ -17,6 +17,7 @@ from ocrprep.builtin.despeckle import (
     join_dots,
     normalize_background,
     opening,
+    remove_off_line,
     remove_specks,
     threshold,
 )
@@ -383,3 +384,50 @@ def test_on_a_heavily_speckled_scan_auto_opening_shaves_hairs_off_the_glyphs():
     assert hairs.sum() > 200 and (opened[hairs] == W).mean() > 0.9, "the hairs go"
     assert glyphs_survive(text, opened), "the glyphs stay"
     assert np.array_equal(opening(frozen(hairy), radius="auto"), hairy), "not on a clean scan"
+
+
+# --- ink off the lines of text ------------------------------------------------------------------
+
+
+def blobs(image: np.ndarray, centres: list[tuple[int, int]], radius: int) -> tuple[np.ndarray, np.ndarray]:
+    """``image`` with round black blobs at ``centres`` (x, y); returns the image and the blobs' mask."""
+    marked = image.copy()
+    for x, y in centres:
+        cv2.circle(marked, (x, y), radius, 0, -1)
+    return marked, (marked == B) & (image == W)
+
+
+def test_blobs_above_below_and_beyond_a_line_of_digits_go_whatever_their_size():
+    line = otsu(render_text("2024-07-04 12.50", 48, margin=60))
+    height, width = line.shape
+    for radius in (2, 6, 12):  # dust to blobs far thicker than the strokes
+        noisy, marks = blobs(line, [(80, 15), (width // 2, height - 15), (12, height // 2)], radius)
+        cleaned = remove_off_line(frozen(noisy))
+        assert (cleaned[marks] == W).all(), radius
+        assert np.array_equal(cleaned == B, line == B), "every digit, hyphen and point stays"
+
+
+def test_on_a_page_of_several_clean_lines_auto_changes_nothing():
+    lines = [render_text("Order 42 ships on 15 May.", 32), render_text("Total: 1,234.56 i.e. paid", 32)]
+    width = max(line.shape[1] for line in lines)
+    padded = [np.pad(line, ((0, 0), (0, width - line.shape[1])), constant_values=W) for line in lines]
+    page = otsu(np.vstack(padded))
+    page[5:9, 5:9] = B  # a mark between no lines, on a clean page
+    assert np.array_equal(remove_off_line(frozen(page)), page)
+    assert (remove_off_line(frozen(page), mode="true")[5:9, 5:9] == W).all()
+
+
+def test_a_blob_touching_a_digit_is_not_taken_for_a_stray_mark():
+    line = otsu(render_text("88.58", 60, margin=50))
+    ys, xs = np.nonzero(line == B)
+    touching, _ = blobs(line, [(int(xs.min()) + 12, int(ys.max()) + 4)], 9)
+    cleaned = remove_off_line(frozen(touching))
+    assert np.array_equal(cleaned == B, touching == B)
+
+
+def test_remove_off_line_leaves_blank_dot_matrix_and_light_text_alone():
+    line = otsu(render_text("12:30", 48, margin=40))
+    noisy, _ = blobs(line, [(10, 10)], 5)
+    for image in (np.full((20, 20), W, np.uint8), dot_matrix("TOTAL 12.50", pitch=6, dot=4), 255 - noisy):
+        assert np.array_equal(remove_off_line(frozen(image)), image)
+    assert np.array_equal(remove_off_line(frozen(noisy), mode="false"), noisy)

@@ -43,7 +43,7 @@ def test_blank_page_has_no_text_and_no_confidence():
 def test_config_passes_dpi_psm_and_variables_as_separate_arguments():
     options = RecognizeOptions(digits=True, oem=1, variables={"x": "a b;c"})
     assert tesseract_config(300, options) == (
-        "--psm 7 --oem 1 --dpi 300 -c 'x=a b;c' -c tessedit_char_whitelist=0123456789.,-/:"
+        "--psm 7 --oem 1 --dpi 300 -c 'x=a b;c' -c 'tessedit_char_whitelist=0123456789.,-/: '"
     )
     assert tesseract_config(None, RecognizeOptions(psm=6)) == "--psm 6"
 

@@ -353,6 +353,25 @@ def char_height(parts: Components, glyph: np.ndarray) -> float | None:
     return float(heights[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
 
 
+def text_line_rows(parts: Components, glyph: np.ndarray, height: float, rows: int) -> np.ndarray:
+    """Which of ``rows`` image rows hold a line of text: a boolean array, one entry per row.
+
+    A row holds text where the boxes of two or more glyph-like components of text size (0.5 to 2
+    character heights tall) overlap it: a line of text has many glyphs side by side, a lone scratch
+    has none beside it. The rows are widened by a quarter of a character height up and down, where
+    accents, commas and descenders reach.
+    """
+    text = glyph & (parts.height >= 0.5 * height) & (parts.height <= 2 * height)
+    coverage = np.zeros(rows + 1, np.int32)
+    np.add.at(coverage, parts.y[text], 1)
+    np.add.at(coverage, np.minimum(parts.y[text] + parts.height[text], rows), -1)
+    lines: np.ndarray = (np.cumsum(coverage)[:rows] >= 2).astype(np.uint8).reshape(-1, 1)
+    reach = round(0.25 * height)
+    if reach and lines.any():
+        lines = cv2.dilate(lines, np.ones((2 * reach + 1, 1), np.uint8))
+    return lines.ravel().astype(bool)
+
+
 def dot_pitch(parts: Components, glyph: np.ndarray) -> float | None:
     """Centre-to-centre distance of neighbouring dots (px) when the ink is dot-matrix print, else None.
 

@@ -1,5 +1,5 @@
 """The built-in cleanup stages: grayscale, invert, normalize-background, threshold, join-dots, opening,
-remove-specks.
+remove-off-line, remove-specks.
 
 Every stage is a pure function of a :class:`~ocrprep.types.Scan` (a read-only 2-D ``uint8`` image
 where 0 is ink and 255 is paper, its DPI and its measurement) that returns a new image of the same
@@ -36,6 +36,7 @@ from ..measure import (
     components,
     glyph_like,
     join_gaps,
+    text_line_rows,
 )
 from ..types import Param, Scan, Size, Stage
 
@@ -43,6 +44,8 @@ INK_BELOW = 128
 """Pixels darker than this are ink for the stages that look for ink."""
 THINNEST = 0.7
 """The thinnest strokes of a font (crossbars, joins) are this share of its stems or more."""
+BLOB = 2.0
+"""A round mark this many times thicker than the text's strokes is a blob, not punctuation."""
 
 SizeSpec: TypeAlias = "Size | float | str"
 """What stage functions accept as a size: a Size, a number of pixels, or text such as ``"0.5pt"``."""
@@ -208,6 +211,50 @@ def remove_specks(
     return cleaned
 
 
+def remove_off_line(scan: Scan, mode: str = "auto") -> np.ndarray:
+    """Paint white the ink off every line of text, whatever its size: specks and blobs above, below
+    and between the lines.
+
+    Lines of text are the rows two or more glyphs share (:func:`ocrprep.measure.text_line_rows`).
+    A component with most of its rows off every line goes, unless it is a glyph itself (glyph-like
+    and at least 0.4 character heights tall) or longer than three character heights (rules, figures,
+    logos). On one line of text (a number, a field, a captcha), where Tesseract's single-line mode
+    reads a dot above or below the line as a character or gives up, round blobs on the line more
+    than ``BLOB`` times thicker than the text's strokes go too, and marks beyond either end of it.
+    ``auto`` acts on one line of text and on speckled pages (``speck_ratio`` of ``SPECKLED`` or
+    more); ``true`` on any page with text, ``false`` never. Dot-matrix print and light text on dark
+    are left alone.
+    """
+    result = scan.pixels.copy()
+    measure = _dark_text(scan)
+    if mode == "false" or measure is None or measure.dot_matrix:
+        return result
+    assert measure.stroke_width is not None and measure.char_height is not None
+    stroke, height = measure.stroke_width, measure.char_height
+    parts = scan.components
+    glyph = glyph_like(parts, result.shape) & (parts.thickness <= SOLID * stroke)
+    lines = text_line_rows(parts, glyph, height, result.shape[0])
+    one_line = np.count_nonzero(np.diff(lines.astype(np.int8)) == 1) + int(lines[0]) == 1
+    if not lines.any() or (mode == "auto" and not one_line and measure.speck_ratio < SPECKLED):
+        return result
+    line_rows = np.concatenate(([0], np.cumsum(lines)))
+    on_line = line_rows[np.minimum(parts.y + parts.height, lines.size)] - line_rows[parts.y]
+    stray = on_line < 0.5 * parts.height
+    text = glyph & (parts.height >= 0.4 * height)
+    if one_line and text.any():
+        blob = (parts.thickness > BLOB * stroke) & (parts.length < 0.8 * height)
+        start, end = parts.x[text].min(), (parts.x + parts.width)[text].max()
+        gap = 0.3 * height
+        beyond = (parts.x + parts.width <= start - gap) | (parts.x >= end + gap)
+        stray |= ~glyph & (blob | beyond)
+    removed = parts.paint(stray & ~text & (parts.length <= 3 * height), False)
+    if removed.any():
+        # On a gray image a blob has a lighter anti-aliased rim that is not ink; it goes too.
+        rim = cv2.dilate(removed.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+        result[removed | (rim & ~scan.ink)] = 255
+    return result
+
+
 def classify_specks(
     scan: Scan, min_size: SizeSpec = "auto", connectivity: int = 8, keep_punctuation: str = "auto"
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -365,6 +412,19 @@ STAGES = (
                 Size,
                 "disk radius; removes ink thinner than 2*radius+1; auto: ~stem width / 4 if speckled",
                 _SIZE_UNIT,
+            ),
+        ),
+    ),
+    Stage(
+        "remove-off-line",
+        remove_off_line,
+        "Remove specks and blobs off every line of text, whatever their size (auto: one line or speckled).",
+        (
+            Param(
+                "mode",
+                str,
+                "auto: on one line of text and on speckled pages",
+                choices=("auto", "true", "false"),
             ),
         ),
     ),
