@@ -8,7 +8,9 @@ from ``--data`` when that folder exists) is read by each method:
 - ``tesseract-sauvola``: the same with Tesseract's own Sauvola binarisation (``-c thresholding_method=2``);
 - ``unpaper``: Debian's ``unpaper`` with the options OCRmyPDF's ``--clean`` gives it, then Tesseract;
 - ``classic``: ocrprep's ``classic`` pipeline (the snippet's recipe, its bugs fixed), then Tesseract;
-- ``ocrprep``: ocrprep's default pipeline (``auto``), then Tesseract.
+- ``ocrprep``: ocrprep's default pipeline (``auto``), then Tesseract;
+- ``keep-better``: both of the last and of ``tesseract``, keeping per image the read Tesseract is more
+  confident of (what ``--keep-better`` does); the report says how often that choice was the better one.
 
 All read through the same ``tesseract`` program with one thread (``OMP_THREAD_LIMIT=1``), the family's
 page segmentation mode (digit families: ocrprep's digit mode, single line with a whitelist) and the
@@ -41,7 +43,7 @@ from families import FAMILIES, Family, Sample, real_families  # bench/ is first 
 
 import ocrprep
 from ocrprep import RecognizeOptions, TextOptions
-from ocrprep.batch import Executor
+from ocrprep.batch import Executor, more_confident
 from ocrprep.errors import InputError
 from ocrprep.metrics import error_rate, score
 
@@ -135,12 +137,20 @@ def ocrprep_default(image: np.ndarray, dpi: int, reading: Reading) -> str:
     return ocrprep.recognize(image, reading.options(), dpi=dpi, pipeline=reading.pipeline).text
 
 
+def keep_better(image: np.ndarray, dpi: int, reading: Reading) -> str:
+    """ocrprep's default and Tesseract alone, keeping the read with the higher mean confidence"""
+    cleaned = ocrprep.recognize(image, reading.options(), dpi=dpi, pipeline=reading.pipeline)
+    original = ocrprep.recognize(image, reading.options(), dpi=dpi)
+    return (original if more_confident(original.confidence, cleaned.confidence) else cleaned).text
+
+
 METHODS: dict[str, Method] = {
     "tesseract": tesseract,
     "tesseract-sauvola": tesseract_sauvola,
     "unpaper": unpaper,
     "classic": classic,
     "ocrprep": ocrprep_default,
+    "keep-better": keep_better,
 }
 
 
@@ -299,10 +309,14 @@ def cer_text(value: float) -> str:
 
 
 def render(
-    meta: dict[str, Any], families: Sequence[Family], cells: Sequence[Cell], single_line: set[str]
+    meta: dict[str, Any],
+    families: Sequence[Family],
+    records: Sequence[Record],
+    single_line: set[str],
 ) -> str:
     """The Markdown report: one table per split, then the legend."""
     methods: list[str] = meta["methods"]
+    cells = summarize(records)
     by_key = {(c.split, c.family, c.method): c for c in cells}
     lines = [
         "# Accuracy benchmark",
@@ -340,6 +354,7 @@ def render(
             images = sum(c.images for c in cells if c.split == split and c.method == method)
             seconds.append(f"{sum(times) / images:.2f}" if images else "unavailable")
         lines.append("| *time per image, s* | | " + " | ".join(seconds) + " |")
+    lines += choice_lines(records)
     lines += [
         "",
         "## Legend",
@@ -363,6 +378,29 @@ def render(
         "",
     ]
     return "\n".join(lines)
+
+
+def choice_lines(records: Sequence[Record]) -> list[str]:
+    """How often ``keep-better`` kept the better of its two reads, where the two differ in CER."""
+    cer = {(r.split, r.family, r.sample, r.method): r.cer for r in records}
+    lines = []
+    for split in (*SPLITS, REAL):
+        pairs = [
+            (cer[key], cer[(*key[:3], "tesseract")], cer[(*key[:3], "ocrprep")])
+            for key in cer
+            if key[0] == split
+            and key[3] == "keep-better"
+            and (*key[:3], "tesseract") in cer
+            and (*key[:3], "ocrprep") in cer
+        ]
+        differ = [(kept, a, b) for kept, a, b in pairs if a != b]
+        if differ:
+            right = sum(kept == min(a, b) for kept, a, b in differ)
+            lines.append(
+                f"- {split}: the two reads differ in CER on {len(differ)} of {len(pairs)} images; "
+                f"`keep-better` kept the better one on {right} ({right / len(differ):.0%})."
+            )
+    return ["", "## Per-page choice", "", *lines] if lines else []
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -448,7 +486,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     cells = summarize(records)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(render(meta, families, cells, single_line), encoding="utf-8")
+    args.out.write_text(render(meta, families, records, single_line), encoding="utf-8")
     report = {"meta": meta, "summary": [asdict(c) for c in cells], "results": [asdict(r) for r in records]}
     json_path = args.out.with_suffix(".json")
     json_path.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
