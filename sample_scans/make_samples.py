@@ -19,6 +19,8 @@ ground-truth file for each:
   filter drops a row with about six small blobs per normal-sized one).  So the
   raw error rate is spread, not all 100%, and the cleanup helps on every scan.
 * 4 speckled one-line English sentences with digits (``text_*``).
+* ``blobs_*``: one line of digits with round blobs far thicker than its strokes above, below and
+  past the ends of the line, the marks ``remove-off-line`` is for.
 * ``clean_page.png``: several lines of plain text with no noise, to check that
   cleaning does not damage a scan that needs no cleaning.
 * Scans sized in points, not pixels (``make_physical_scans``): three amounts with commas and
@@ -339,6 +341,37 @@ def make_physical_scans() -> None:
         save(stem, dusty(text, INVERSE_POINTS, 300, INVERSE_LEVEL, rng, inverse=True), text)
 
 
+# Scans of the kinds the later stages are for, with their own seeds (older files stay the same).
+KINDS_SEED = 20261202
+BLOB_LINES = [("blobs_1", "2024-07-04"), ("blobs_2", "1,870.25"), ("blobs_3", "06:45:10")]
+"""One line of digits with round blobs far thicker than its strokes above, below and beyond it."""
+
+
+def blotted(text: str, rng: Generator) -> np.ndarray:
+    """``text`` at 124 px with 3-5 blobs of 14-20 px radius off its line and past its ends."""
+    image, cover, baseline = render([text], 124, rng)
+    rows, columns = np.flatnonzero(cover.any(axis=1)), np.flatnonzero(cover.any(axis=0))
+    height, width = cover.shape
+    layer = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(layer)
+    places = [
+        (rng.uniform(columns[0], columns[-1]), rng.uniform(18, rows[0] - 22)),  # above
+        (rng.uniform(columns[0], columns[-1]), rng.uniform(rows[-1] + 22, height - 18)),  # below
+        (rng.uniform(18, columns[0] - 22), rng.uniform(rows[0], baseline)),  # before
+        (rng.uniform(columns[-1] + 22, width - 18), rng.uniform(rows[0], baseline)),  # after
+    ]
+    for x, y in places[: int(rng.integers(3, 5))]:
+        r = rng.uniform(14, 20)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=int(rng.integers(15, 45)))
+    return np.minimum(image, np.asarray(layer, dtype=np.float64))
+
+
+def make_kinds() -> None:
+    """Write the ``blobs_*`` scans and their ground truth."""
+    for i, (stem, text) in enumerate(BLOB_LINES):
+        save(stem, blotted(text, np.random.default_rng([KINDS_SEED, i])), text)
+
+
 def main() -> None:
     """Regenerate every sample scan and its ground truth."""
     for index, (stem, text, level) in enumerate(DIGIT_SCANS + TEXT_LINES):
@@ -349,6 +382,7 @@ def main() -> None:
     image, _, _ = render(CLEAN_PAGE, 100, np.random.default_rng([SEED, 99]))
     save("clean_page", image, "\n".join(CLEAN_PAGE))
     make_physical_scans()
+    make_kinds()
 
 
 if __name__ == "__main__":
