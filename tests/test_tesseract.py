@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 import ocrprep
 from ocrprep import Recognition, RecognizeOptions, Word
 from ocrprep.builtin.tesseract import (
+    DOUBTFUL,
+    SINGLE_WORD_PSM,
     alto,
     hocr,
     read,
@@ -33,6 +37,29 @@ def test_reads_text_with_confidence_and_word_boxes(text_image):
 def test_digits_mode_reads_one_line_of_digits_only(text_image):
     image = text_image("2024-03-15", size=40)
     assert ocrprep.recognize(image, RecognizeOptions(digits=True), dpi=300).text == "2024-03-15"
+
+
+def test_a_doubtful_digit_line_is_read_again_as_one_word_and_the_surer_read_kept(monkeypatch, text_image):
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "bench"))
+    from families import FAMILIES  # distorted digit captchas: many read doubtfully as a line
+
+    captchas = next(f for f in FAMILIES if f.name == "digit-captcha").generate("dev", 8)
+    clean = text_image("2024-03-15 12:30", size=40)
+    line_options, word_options = RecognizeOptions(digits=True, psm=7), RecognizeOptions(digits=True, psm=8)
+    second_reads = switches = 0
+    for name, image, dpi in [("clean", clean, 300), *((s.name, s.image, s.dpi) for s in captchas)]:
+        line, word = (read(image, dpi, o) for o in (line_options, word_options))
+        chosen = read(image, dpi, RecognizeOptions(digits=True))
+        if line.confidence is not None and line.confidence >= DOUBTFUL:
+            assert chosen == line, name
+            continue
+        second_reads += 1
+        better = word if (word.confidence or -1) > (line.confidence or -1) else line
+        assert chosen == better, name
+        switches += chosen == word != line
+    assert second_reads == len(captchas), "the clean line is sure, the captchas are not"
+    assert switches, "one word was the surer read of some captcha"
+    assert SINGLE_WORD_PSM == 8
 
 
 def test_blank_page_has_no_text_and_no_confidence():
