@@ -9,7 +9,7 @@ from ``--data`` when that folder exists) is read by each method:
 - ``unpaper``: Debian's ``unpaper`` with the options OCRmyPDF's ``--clean`` gives it, then Tesseract;
 - ``classic``: ocrprep's ``classic`` pipeline (the snippet's recipe, its bugs fixed), then Tesseract;
 - ``ocrprep``: ocrprep's default pipeline (``auto``), then Tesseract;
-- ``keep-better``: both of the last and of ``tesseract``, keeping per image the read Tesseract is more
+- ``keep-better`` (only when ``--methods`` names it): both of the last and of ``tesseract``, keeping per image the read Tesseract is more
   confident of (what ``--keep-better`` does); the report says how often that choice was the better one.
 
 All read through the same ``tesseract`` program with one thread (``OMP_THREAD_LIMIT=1``), the family's
@@ -152,6 +152,10 @@ METHODS: dict[str, Method] = {
     "ocrprep": ocrprep_default,
     "keep-better": keep_better,
 }
+
+
+OPT_IN = ("keep-better",)
+"""Methods run only when ``--methods`` names them: ``keep-better`` reads every image twice."""
 
 
 def available(method: str) -> bool:
@@ -409,7 +413,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--split", choices=(*SPLITS, "both"), default="test")
     parser.add_argument("--count", type=int, default=40, help="images per family and split (default 40)")
     parser.add_argument("--families", help="comma-separated family names (default: all)")
-    parser.add_argument("--methods", help=f"comma-separated, from {', '.join(METHODS)} (default: all)")
+    parser.add_argument("--methods", help=f"comma-separated, from {', '.join(METHODS)} (default: all but keep-better)")
     parser.add_argument(
         "--data",
         type=Path,
@@ -443,7 +447,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     families = list(FAMILIES) + (list(real_families(args.data)) if args.data.is_dir() else [])
     if args.families:
         families = [f for f in families if f.name in args.families.split(",")]
-    wanted = args.methods.split(",") if args.methods else list(METHODS)
+    wanted = args.methods.split(",") if args.methods else [m for m in METHODS if m not in OPT_IN]
     methods = tuple(m for m in METHODS if m in wanted and available(m))
     unavailable = [m for m in METHODS if m in wanted and not available(m)]
     splits = SPLITS if args.split == "both" else (args.split,)

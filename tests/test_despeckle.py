@@ -336,6 +336,16 @@ def test_normalize_background_of_even_paper_changes_little():
     assert (flat[text == W] >= 250).all() and (flat[text == B] <= 20).all()
 
 
+def test_normalize_background_leaves_a_page_with_a_black_scan_margin_as_it_is():
+    text = render_text("Budget: 5,200 dollars.", 40, margin=150)
+    gray = np.clip(text.astype(int) * 0.9 + 10, 0, 255).astype(np.uint8)
+    margin = np.random.default_rng(0).integers(0, 40, (gray.shape[0], 140))
+    gray[:, :140] = margin  # a noisy black margin, wider than the paper estimate reaches
+    assert np.array_equal(normalize_background(frozen(gray)), gray)
+    gray[:, :140] = 200  # a lighter margin is only uneven paper: evened out
+    assert (normalize_background(frozen(gray))[:, :100] >= 250).all()
+
+
 def test_sauvola_window_auto_follows_the_text_size():
     image = data.page()
     result = threshold(frozen(image), method="sauvola", window="auto")

@@ -44,6 +44,11 @@ INK_BELOW = 128
 """Pixels darker than this are ink for the stages that look for ink."""
 THINNEST = 0.7
 """The thinnest strokes of a font (crossbars, joins) are this share of its stems or more."""
+NOT_PAPER, NOT_PAPER_SHARE = 0.3, 0.01
+"""Where ``normalize-background`` finds the paper darker than ``NOT_PAPER`` of the page's paper, it
+is no paper: a black scan margin, a dark band behind light text. Dividing by it made noise into
+grain and light text into white on speckled gray, so a page with more than ``NOT_PAPER_SHARE`` of
+such pixels is left as it is (shadows in phone photos stay lighter than that)."""
 BLOB = 2.0
 """A round mark this many times thicker than the text's strokes is a blob, not punctuation."""
 
@@ -75,7 +80,9 @@ def normalize_background(scan: Scan, size: SizeSpec = "auto") -> np.ndarray:
     The paper's brightness is estimated everywhere by a morphological closing (a local maximum
     followed by a local minimum) with a disk of ``size`` pixels, which wipes out dark strokes
     narrower than the disk. ``auto``: twice the measured character height, so whole glyphs vanish
-    from the estimate. Paper becomes white and ink keeps its contrast to the paper around it. Dark
+    from the estimate. Paper becomes white and ink keeps its contrast to the paper around it. A
+    page with areas far darker than its paper (black margins, dark bands: ``NOT_PAPER``) is left
+    as it is. Dark
     text on light paper is expected; put ``invert`` first for light text. An image without
     measurable text (with ``auto``) is returned unchanged.
     """
@@ -90,6 +97,8 @@ def normalize_background(scan: Scan, size: SizeSpec = "auto") -> np.ndarray:
     if diameter < 3:
         return image.copy()
     paper = np.maximum(_paper_brightness(image, diameter), 1)
+    if np.mean(paper < NOT_PAPER * np.percentile(paper, 90)) > NOT_PAPER_SHARE:
+        return image.copy()
     result: np.ndarray = cv2.divide(image, paper, scale=255)
     return result
 
