@@ -9,8 +9,9 @@ from ``--data`` when that folder exists) is read by each method:
 - ``unpaper``: Debian's ``unpaper`` with the options OCRmyPDF's ``--clean`` gives it, then Tesseract;
 - ``classic``: ocrprep's ``classic`` pipeline (the snippet's recipe, its bugs fixed), then Tesseract;
 - ``ocrprep``: ocrprep's default pipeline (``auto``), then Tesseract;
-- ``keep-better`` (only when ``--methods`` names it): both of the last and of ``tesseract``, keeping per image the read Tesseract is more
-  confident of (what ``--keep-better`` does); the report says how often that choice was the better one.
+- ``keep-better`` (only when ``--methods`` names it): both of the last and of ``tesseract``,
+  keeping per image the read Tesseract is more confident of (what ``--keep-better`` does); the
+  report says how often that choice was the better one.
 
 All read through the same ``tesseract`` program with one thread (``OMP_THREAD_LIMIT=1``), the family's
 page segmentation mode (digit families: ocrprep's digit mode, single line with a whitelist) and the
@@ -413,7 +414,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--split", choices=(*SPLITS, "both"), default="test")
     parser.add_argument("--count", type=int, default=40, help="images per family and split (default 40)")
     parser.add_argument("--families", help="comma-separated family names (default: all)")
-    parser.add_argument("--methods", help=f"comma-separated, from {', '.join(METHODS)} (default: all but keep-better)")
+    parser.add_argument(
+        "--methods", help=f"comma-separated, from {', '.join(METHODS)} (default: all but keep-better)"
+    )
     parser.add_argument(
         "--data",
         type=Path,
