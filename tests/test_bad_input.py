@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import signal
@@ -175,11 +176,18 @@ def test_compare_interrupted_still_writes_its_report(tmp_path):
     folder.mkdir()
     for i in range(40):
         save(folder / f"p{i:02d}.png", render_text(f"{i}", size=40))
+    reads = tmp_path / "reads"  # the real Tesseract, with a line written per read: proof of progress
+    counting = _fake_tesseract(tmp_path, f'echo read >> "{reads}"; exec tesseract "$@"')
     process = subprocess.Popen(
         [console_script(), "compare", folder, "--jobs", "1", "--json", tmp_path / "r.json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "TESSERACT_CMD": counting},
     )  # fmt: skip
-    time.sleep(3)
+    deadline = time.monotonic() + 60  # until a file is read before and after cleanup, however loaded
+    while process.poll() is None and time.monotonic() < deadline:
+        if reads.exists() and len(reads.read_text().split()) >= 3:
+            break
+        time.sleep(0.05)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130 and "interrupted" in stderr
