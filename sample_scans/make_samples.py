@@ -21,6 +21,8 @@ ground-truth file for each:
 * 4 speckled one-line English sentences with digits (``text_*``).
 * ``blobs_*``: one line of digits with round blobs far thicker than its strokes above, below and
   past the ends of the line, the marks ``remove-off-line`` is for.
+* ``grain_*``: two lines of text under salt-and-pepper grain (8 % of the pixels flipped), what
+  ``remove-impulse`` is for.
 * ``clean_page.png``: several lines of plain text with no noise, to check that
   cleaning does not damage a scan that needs no cleaning.
 * Scans sized in points, not pixels (``make_physical_scans``): three amounts with commas and
@@ -366,10 +368,30 @@ def blotted(text: str, rng: Generator) -> np.ndarray:
     return np.minimum(image, np.asarray(layer, dtype=np.float64))
 
 
+GRAIN_PAGES = [
+    ("grain_1", ["Paid in full on 12 March", "Account 4471-22"]),
+    ("grain_2", ["Received with thanks", "Ref. 88310 / 2025"]),
+    ("grain_3", ["Balance due 1,204.50", "Terms: net 30 days"]),
+]
+"""Two lines of text under salt-and-pepper grain: lone dark pixels on the paper, light ones in the ink."""
+GRAIN = 0.08
+"""Share of the pixels flipped, half to dark and half to white."""
+
+
+def grained(lines: list[str], rng: Generator) -> np.ndarray:
+    """``lines`` at 40 px with ``GRAIN`` of the pixels made dark (0-40) or white at random."""
+    image, _, _ = render(lines, 40, rng)
+    draw = rng.random(image.shape)
+    pepper, salt = draw < GRAIN / 2, (draw >= GRAIN / 2) & (draw < GRAIN)
+    return np.where(pepper, rng.uniform(0, 40, image.shape), np.where(salt, 255.0, image))
+
+
 def make_kinds() -> None:
-    """Write the ``blobs_*`` scans and their ground truth."""
+    """Write the ``blobs_*`` and ``grain_*`` scans and their ground truth."""
     for i, (stem, text) in enumerate(BLOB_LINES):
         save(stem, blotted(text, np.random.default_rng([KINDS_SEED, i])), text)
+    for i, (stem, lines) in enumerate(GRAIN_PAGES):
+        save(stem, grained(lines, np.random.default_rng([KINDS_SEED, 100 + i])), "\n".join(lines))
 
 
 def main() -> None:

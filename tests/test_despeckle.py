@@ -17,6 +17,7 @@ from ocrprep.builtin.despeckle import (
     join_dots,
     normalize_background,
     opening,
+    remove_impulse,
     remove_off_line,
     remove_specks,
     threshold,
@@ -441,3 +442,49 @@ def test_remove_off_line_leaves_blank_dot_matrix_and_light_text_alone():
     for image in (np.full((20, 20), W, np.uint8), dot_matrix("TOTAL 12.50", pitch=6, dot=4), 255 - noisy):
         assert np.array_equal(remove_off_line(frozen(image)), image)
     assert np.array_equal(remove_off_line(frozen(noisy), mode="false"), noisy)
+
+
+def impulses(clean: np.ndarray, rng: np.random.Generator, count: int) -> np.ndarray:
+    """``clean`` with ``count`` lone pixels flipped where their 3x3 neighbourhood is all ink or all paper."""
+    ink = (clean == B).astype(np.uint8)
+    neighbours = cv2.filter2D(ink, -1, np.ones((3, 3), np.float32), borderType=cv2.BORDER_CONSTANT)
+    plain = (neighbours == 0) | (neighbours == 9)
+    plain[:2], plain[-2:], plain[:, :2], plain[:, -2:] = False, False, False, False
+    noisy = clean.copy()
+    for y, x in rng.permutation(np.argwhere(plain))[:count]:
+        if (noisy[y - 1 : y + 2, x - 1 : x + 2] == clean[y - 1 : y + 2, x - 1 : x + 2]).all():
+            noisy[y, x] = W - clean[y, x]  # no two flipped pixels touch
+    return noisy
+
+
+def test_remove_impulse_restores_lone_pixels_on_the_paper_and_in_the_strokes():
+    clean = otsu(render_text("Invoice 4711 paid", 48, margin=20))
+    noisy = impulses(clean, np.random.default_rng(7), count=np.count_nonzero(clean == B) // 4)
+    assert ((noisy == B) & (clean == W)).any() and ((noisy == W) & (clean == B)).any()
+    # The rendering has a few lone pixels of its own (notches at stroke joins); they go either way.
+    assert np.array_equal(remove_impulse(frozen(noisy)), remove_impulse(frozen(clean), mode="true"))
+    assert np.count_nonzero(remove_impulse(frozen(noisy)) != clean) < 0.01 * np.count_nonzero(noisy != clean)
+    assert np.array_equal(remove_impulse(frozen(noisy), mode="false"), noisy)
+
+
+def test_remove_impulse_keeps_one_pixel_strokes_and_leaves_clean_text_alone():
+    hairline = np.full((20, 40), W, np.uint8)
+    cv2.line(hairline, (5, 3), (34, 16), B, 1)  # a 1-px diagonal: two neighbours along it
+    cleaned = remove_impulse(frozen(hairline), mode="true")
+    assert np.count_nonzero(cleaned == B) >= np.count_nonzero(hairline == B) - 2, "only its end pixels go"
+    assert np.array_equal(cv2.medianBlur(hairline, 3), np.full_like(hairline, W)), "a plain median erases it"
+    clean = otsu(render_text("Total 1,234.56", 40))
+    assert np.array_equal(remove_impulse(frozen(clean)), clean)
+
+
+def test_blobs_between_the_lines_of_a_page_go_when_they_are_many():
+    texts = ("Order 42 ships on 15 May.", "Total 1,234.56 paid")
+    lines = [render_text(text, 32, margin=30) for text in texts]
+    width = max(line.shape[1] for line in lines)
+    padded = [np.pad(line, ((0, 0), (0, width - line.shape[1])), constant_values=W) for line in lines]
+    page = otsu(np.vstack(padded))
+    gap = lines[0].shape[0]  # the row where the two rendered lines meet, between their text
+    blotted, marks = blobs(page, [(x, gap) for x in range(40, width - 40, 60)], 6)
+    cleaned = remove_off_line(frozen(blotted))
+    assert (cleaned[marks] == W).all()
+    assert np.array_equal(cleaned == B, page == B), "the text stays"

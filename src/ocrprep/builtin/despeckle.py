@@ -1,5 +1,5 @@
-"""The built-in cleanup stages: grayscale, invert, normalize-background, threshold, join-dots, opening,
-remove-off-line, remove-specks.
+"""The built-in cleanup stages: grayscale, invert, remove-impulse, normalize-background, threshold,
+join-dots, opening, remove-off-line, remove-specks.
 
 Every stage is a pure function of a :class:`~ocrprep.types.Scan` (a read-only 2-D ``uint8`` image
 where 0 is ink and 255 is paper, its DPI and its measurement) that returns a new image of the same
@@ -49,8 +49,12 @@ NOT_PAPER, NOT_PAPER_SHARE = 0.3, 0.01
 is no paper: a black scan margin, a dark band behind light text. Dividing by it made noise into
 grain and light text into white on speckled gray, so a page with more than ``NOT_PAPER_SHARE`` of
 such pixels is left as it is (shadows in phone photos stay lighter than that)."""
+IMPULSE_SHARE = 0.1
+"""``remove-impulse(auto)`` acts when lone pixels are more than this share of the ink."""
 BLOB = 2.0
 """A round mark this many times thicker than the text's strokes is a blob, not punctuation."""
+BLOTTED = 0.01
+"""A page with more blobs off its lines than this per glyph is blotted (dust, ink drops)."""
 
 SizeSpec: TypeAlias = "Size | float | str"
 """What stage functions accept as a size: a Size, a number of pixels, or text such as ``"0.5pt"``."""
@@ -72,6 +76,33 @@ def invert(scan: Scan, mode: str = "auto") -> np.ndarray:
     if mode == "true" or (mode == "auto" and scan.overview.inverted):
         return 255 - scan.pixels
     return scan.pixels.copy()
+
+
+def remove_impulse(scan: Scan, mode: str = "auto") -> np.ndarray:
+    """Remove impulse noise: single dark pixels on the paper and single light pixels in the strokes.
+
+    Ink and paper are split at Otsu's level. A pixel is an impulse when at most one of its eight
+    neighbours is on its side (a lone pixel or a pair); it takes the median of its 3x3
+    neighbourhood. A stroke one pixel wide keeps two neighbours along it, so it stays, unlike under a
+    plain median; only the last pixel of its ends goes. ``auto`` acts when impulses are more than
+    ``IMPULSE_SHARE`` of the ink (salt-and-pepper noise, fax and photocopy grain), so clean pages and
+    thin print are left as they are; ``true`` always acts, ``false`` never.
+    """
+    image = scan.pixels
+    if mode == "false" or image.size == 0 or image.min() == image.max():
+        return image.copy()
+    _, ink = cv2.threshold(image, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    neighbours = cv2.filter2D(ink, cv2.CV_8U, _NEIGHBOURS, borderType=cv2.BORDER_REPLICATE)
+    impulse = np.where(ink == 1, neighbours <= 1, neighbours >= 7)
+    if mode == "auto" and np.count_nonzero(impulse) <= IMPULSE_SHARE * (np.count_nonzero(ink) or 1):
+        return image.copy()
+    result = image.copy()
+    result[impulse] = cv2.medianBlur(image, 3)[impulse]
+    return result
+
+
+_NEIGHBOURS = np.array([[1, 1, 1], [1, 0, 1], [1, 1, 1]], np.float32)
+"""Counts a pixel's eight neighbours."""
 
 
 def normalize_background(scan: Scan, size: SizeSpec = "auto") -> np.ndarray:
@@ -230,9 +261,10 @@ def remove_off_line(scan: Scan, mode: str = "auto") -> np.ndarray:
     logos). On one line of text (a number, a field, a captcha), where Tesseract's single-line mode
     reads a dot above or below the line as a character or gives up, round blobs on the line more
     than ``BLOB`` times thicker than the text's strokes go too, and marks beyond either end of it.
-    ``auto`` acts on one line of text and on speckled pages (``speck_ratio`` of ``SPECKLED`` or
-    more); ``true`` on any page with text, ``false`` never. Dot-matrix print and light text on dark
-    are left alone.
+    ``auto`` acts on one line of text, on speckled pages (``speck_ratio`` of ``SPECKLED`` or more)
+    and on blotted ones (more than ``BLOTTED`` blobs off the lines per glyph: dust and ink drops
+    left once ``remove-impulse`` has taken the grain); ``true`` on any page with text, ``false``
+    never. Dot-matrix print and light text on dark are left alone.
     """
     result = scan.pixels.copy()
     measure = _dark_text(scan)
@@ -244,18 +276,21 @@ def remove_off_line(scan: Scan, mode: str = "auto") -> np.ndarray:
     glyph = glyph_like(parts, result.shape) & (parts.thickness <= SOLID * stroke)
     lines = text_line_rows(parts, glyph, height, result.shape[0])
     one_line = np.count_nonzero(np.diff(lines.astype(np.int8)) == 1) + int(lines[0]) == 1
-    if not lines.any() or (mode == "auto" and not one_line and measure.speck_ratio < SPECKLED):
+    if not lines.any():
         return result
     line_rows = np.concatenate(([0], np.cumsum(lines)))
     on_line = line_rows[np.minimum(parts.y + parts.height, lines.size)] - line_rows[parts.y]
     stray = on_line < 0.5 * parts.height
     text = glyph & (parts.height >= 0.4 * height)
+    blob = ~glyph & (parts.thickness > BLOB * stroke) & (parts.length < 0.8 * height)
+    blotted = np.count_nonzero(stray & blob) > BLOTTED * np.count_nonzero(text)
+    if mode == "auto" and not (one_line or blotted or measure.speck_ratio >= SPECKLED):
+        return result
     if one_line and text.any():
-        blob = (parts.thickness > BLOB * stroke) & (parts.length < 0.8 * height)
         start, end = parts.x[text].min(), (parts.x + parts.width)[text].max()
         gap = 0.3 * height
         beyond = (parts.x + parts.width <= start - gap) | (parts.x >= end + gap)
-        stray |= ~glyph & (blob | beyond)
+        stray |= blob | (~glyph & beyond)
     removed = parts.paint(stray & ~text & (parts.length <= 3 * height), False)
     if removed.any():
         # On a gray image a blob has a lighter anti-aliased rim that is not ink; it goes too.
@@ -380,6 +415,12 @@ STAGES = (
         (Param("mode", str, "auto: when light text on dark is detected", choices=("auto", "true", "false")),),
     ),
     Stage(
+        "remove-impulse",
+        remove_impulse,
+        "Remove lone dark pixels on the paper and lone light pixels in the strokes (salt and pepper).",
+        (Param("mode", str, "auto: when lone pixels are common", choices=("auto", "true", "false")),),
+    ),
+    Stage(
         "normalize-background",
         normalize_background,
         "Even out uneven lighting: divide by the paper brightness around each pixel.",
@@ -432,7 +473,7 @@ STAGES = (
             Param(
                 "mode",
                 str,
-                "auto: on one line of text and on speckled pages",
+                "auto: on one line of text and on speckled or blotted pages",
                 choices=("auto", "true", "false"),
             ),
         ),
