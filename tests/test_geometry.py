@@ -51,6 +51,13 @@ def test_auto_shrinks_huge_text_and_leaves_text_near_the_target_alone():
     assert isinstance(kept, np.ndarray) and kept.shape == near.shape
 
 
+def test_auto_without_shrink_enlarges_small_text_and_leaves_huge_text_as_it_is():
+    huge = render_text("4711", 200)
+    assert np.array_equal(rescale(Scan(huge), "auto", shrink="false"), huge)
+    enlarged = rescale(Scan(render_text("4711", 12)), "auto", shrink="false")
+    assert isinstance(enlarged, Warped) and enlarged.scale_factor > 1.25
+
+
 @pytest.mark.parametrize("page", [np.full((20, 20), 255, np.uint8), np.zeros((20, 20), np.uint8)])
 def test_auto_leaves_a_page_without_text_as_it_is(page):
     result = rescale(Scan(page), "auto")

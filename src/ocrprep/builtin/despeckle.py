@@ -49,8 +49,10 @@ NOT_PAPER, NOT_PAPER_SHARE = 0.3, 0.01
 is no paper: a black scan margin, a dark band behind light text. Dividing by it made noise into
 grain and light text into white on speckled gray, so a page with more than ``NOT_PAPER_SHARE`` of
 such pixels is left as it is (shadows in phone photos stay lighter than that)."""
-IMPULSE_SHARE = 0.1
-"""``remove-impulse(auto)`` acts when lone pixels are more than this share of the ink."""
+IMPULSE_SHARE, IMPULSE_DENSITY = 0.1, 0.005
+"""``remove-impulse(auto)`` acts when lone pixels are more than ``IMPULSE_SHARE`` of the ink and
+``IMPULSE_DENSITY`` of the pixels in most of the page (2-8 % salt and pepper: 0.013 and more; clean,
+thin, faded, small and office print: 0.003 and less)."""
 BLOB = 2.0
 """A round mark this many times thicker than the text's strokes is a blob, not punctuation."""
 BLOTTED = 0.01
@@ -84,9 +86,10 @@ def remove_impulse(scan: Scan, mode: str = "auto") -> np.ndarray:
     Ink and paper are split at Otsu's level. A pixel is an impulse when at most one of its eight
     neighbours is on its side (a lone pixel or a pair); it takes the median of its 3x3
     neighbourhood. A stroke one pixel wide keeps two neighbours along it, so it stays, unlike under a
-    plain median; only the last pixel of its ends goes. ``auto`` acts when impulses are more than
-    ``IMPULSE_SHARE`` of the ink (salt-and-pepper noise, fax and photocopy grain), so clean pages and
-    thin print are left as they are; ``true`` always acts, ``false`` never.
+    plain median; only the last pixel of its ends goes. ``auto`` acts when impulses are common all
+    over the page (salt-and-pepper noise, fax and photocopy grain: see :func:`_grainy`), so clean
+    pages, thin print and dithered shadows are left as they are; ``true`` always acts, ``false``
+    never.
     """
     image = scan.pixels
     if mode == "false" or image.size == 0 or image.min() == image.max():
@@ -94,11 +97,21 @@ def remove_impulse(scan: Scan, mode: str = "auto") -> np.ndarray:
     _, ink = cv2.threshold(image, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     neighbours = cv2.filter2D(ink, cv2.CV_8U, _NEIGHBOURS, borderType=cv2.BORDER_REPLICATE)
     impulse = np.where(ink == 1, neighbours <= 1, neighbours >= 7)
-    if mode == "auto" and np.count_nonzero(impulse) <= IMPULSE_SHARE * (np.count_nonzero(ink) or 1):
+    if mode == "auto" and not _grainy(impulse, ink):
         return image.copy()
     result = image.copy()
     result[impulse] = cv2.medianBlur(image, 3)[impulse]
     return result
+
+
+def _grainy(impulse: np.ndarray, ink: np.ndarray) -> bool:
+    """Whether lone pixels are common (``IMPULSE_SHARE`` of the ink) and spread over the page: in
+    most tiles of an 8x8 grid more than ``IMPULSE_DENSITY`` of the pixels. A dithered shadow in one
+    corner has as many, but only there, and reads worse with them removed."""
+    if np.count_nonzero(impulse) <= IMPULSE_SHARE * (np.count_nonzero(ink) or 1):
+        return False
+    tiles = cv2.resize(impulse.astype(np.float32), (8, 8), interpolation=cv2.INTER_AREA)
+    return bool(np.median(tiles) > IMPULSE_DENSITY)
 
 
 _NEIGHBOURS = np.array([[1, 1, 1], [1, 0, 1], [1, 1, 1]], np.float32)

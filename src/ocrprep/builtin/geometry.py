@@ -45,13 +45,15 @@ def factor(value: object) -> float | str:
     return number
 
 
-def rescale(scan: Scan, factor: float | str = "auto") -> np.ndarray | Warped:
+def rescale(scan: Scan, factor: float | str = "auto", shrink: str = "true") -> np.ndarray | Warped:
     """Resize the page by ``factor``: area averaging to shrink, bicubic to enlarge.
 
     ``auto`` scales so that the measured character height becomes ``TARGET_CHAR_HEIGHT`` pixels,
     within ``FACTOR_RANGE``; a page without measurable text, or whose factor falls within
-    ``KEEP_BAND``, is returned unchanged. No factor makes a side longer than ``MAX_SIDE``. The DPI
-    is scaled with the pixels, so the page keeps its physical size.
+    ``KEEP_BAND``, is returned unchanged, and so is one ``auto`` would shrink when ``shrink`` is
+    ``false`` (the default pipeline's choice: large distorted captcha digits read worse shrunk, small
+    print reads far better enlarged). No factor makes a side longer than ``MAX_SIDE``. The DPI is
+    scaled with the pixels, so the page keeps its physical size.
     """
     height, width = scan.pixels.shape
     if factor == "auto":
@@ -59,7 +61,7 @@ def rescale(scan: Scan, factor: float | str = "auto") -> np.ndarray | Warped:
         if measured is None:
             return scan.pixels.copy()
         wanted = TARGET_CHAR_HEIGHT / measured
-        if KEEP_BAND[0] <= wanted <= KEEP_BAND[1]:
+        if KEEP_BAND[0] <= wanted <= KEEP_BAND[1] or (shrink == "false" and wanted < 1):
             return scan.pixels.copy()
         wanted = min(max(wanted, FACTOR_RANGE[0]), FACTOR_RANGE[1])
     else:
@@ -85,6 +87,7 @@ STAGES = (
                 f"how much larger; auto: characters {TARGET_CHAR_HEIGHT:g} px high",
                 "times, 0.125 to 8, or auto",
             ),
+            Param("shrink", str, "auto: whether it may make the page smaller", choices=("true", "false")),
         ),
     ),
 )
