@@ -94,7 +94,7 @@ def remove_impulse(scan: Scan, mode: str = "auto") -> np.ndarray:
     image = scan.pixels
     if mode == "false" or image.size == 0 or image.min() == image.max():
         return image.copy()
-    _, ink = cv2.threshold(image, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    ink = scan.ink.view(np.uint8)  # measured once: the stages after share it when nothing changes
     neighbours = cv2.filter2D(ink, cv2.CV_8U, _NEIGHBOURS, borderType=cv2.BORDER_REPLICATE)
     impulse = np.where(ink == 1, neighbours <= 1, neighbours >= 7)
     if mode == "auto" and not _grainy(impulse, ink):
@@ -255,10 +255,8 @@ def remove_specks(
     With ``auto`` the lighter rim of a removed speck on a gray image goes with it.
     """
     removed, _ = classify_specks(scan, min_size, connectivity, keep_punctuation)
-    if Size(min_size).is_auto and removed.any():
-        # On a gray image a speck has a lighter anti-aliased rim that is not ink; it goes too.
-        rim = cv2.dilate(removed.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-        removed = removed | (rim & ~scan.ink)
+    if Size(min_size).is_auto:
+        return _paint_white(scan, removed)
     cleaned = scan.pixels.copy()
     cleaned[removed] = 255
     return cleaned
@@ -279,18 +277,17 @@ def remove_off_line(scan: Scan, mode: str = "auto") -> np.ndarray:
     left once ``remove-impulse`` has taken the grain); ``true`` on any page with text, ``false``
     never. Dot-matrix print and light text on dark are left alone.
     """
-    result = scan.pixels.copy()
     measure = _dark_text(scan)
     if mode == "false" or measure is None or measure.dot_matrix:
-        return result
+        return scan.pixels.copy()
     assert measure.stroke_width is not None and measure.char_height is not None
     stroke, height = measure.stroke_width, measure.char_height
     parts = scan.components
-    glyph = glyph_like(parts, result.shape) & (parts.thickness <= SOLID * stroke)
-    lines = text_line_rows(parts, glyph, height, result.shape[0])
+    glyph = glyph_like(parts, scan.pixels.shape) & (parts.thickness <= SOLID * stroke)
+    lines = text_line_rows(parts, glyph, height, scan.pixels.shape[0])
     one_line = np.count_nonzero(np.diff(lines.astype(np.int8)) == 1) + int(lines[0]) == 1
     if not lines.any():
-        return result
+        return scan.pixels.copy()
     line_rows = np.concatenate(([0], np.cumsum(lines)))
     on_line = line_rows[np.minimum(parts.y + parts.height, lines.size)] - line_rows[parts.y]
     stray = on_line < 0.5 * parts.height
@@ -298,15 +295,20 @@ def remove_off_line(scan: Scan, mode: str = "auto") -> np.ndarray:
     blob = ~glyph & (parts.thickness > BLOB * stroke) & (parts.length < 0.8 * height)
     blotted = np.count_nonzero(stray & blob) > BLOTTED * np.count_nonzero(text)
     if mode == "auto" and not (one_line or blotted or measure.speck_ratio >= SPECKLED):
-        return result
+        return scan.pixels.copy()
     if one_line and text.any():
         start, end = parts.x[text].min(), (parts.x + parts.width)[text].max()
         gap = 0.3 * height
         beyond = (parts.x + parts.width <= start - gap) | (parts.x >= end + gap)
         stray |= blob | (~glyph & beyond)
-    removed = parts.paint(stray & ~text & (parts.length <= 3 * height), False)
+    return _paint_white(scan, parts.paint(stray & ~text & (parts.length <= 3 * height), False))
+
+
+def _paint_white(scan: Scan, removed: np.ndarray) -> np.ndarray:
+    """The page with the ``removed`` ink painted white, and the lighter anti-aliased rim around it
+    on a gray image (not ink, but it would stay as a faint ghost of the mark)."""
+    result = scan.pixels.copy()
     if removed.any():
-        # On a gray image a blob has a lighter anti-aliased rim that is not ink; it goes too.
         rim = cv2.dilate(removed.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
         result[removed | (rim & ~scan.ink)] = 255
     return result

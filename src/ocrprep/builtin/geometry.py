@@ -51,8 +51,8 @@ def rescale(scan: Scan, factor: float | str = "auto", shrink: str = "true") -> n
     ``auto`` scales so that the measured character height becomes ``TARGET_CHAR_HEIGHT`` pixels,
     within ``FACTOR_RANGE``; a page without measurable text, or whose factor falls within
     ``KEEP_BAND``, is returned unchanged, and so is one ``auto`` would shrink when ``shrink`` is
-    ``false`` (the default pipeline's choice: large distorted captcha digits read worse shrunk, small
-    print reads far better enlarged). No factor makes a side longer than ``MAX_SIDE``. The DPI is
+    ``false`` (large distorted captcha digits read worse shrunk, while small print reads better
+    enlarged). No factor makes a side longer than ``MAX_SIDE``. The DPI is
     scaled with the pixels, so the page keeps its physical size.
     """
     height, width = scan.pixels.shape
