@@ -17,6 +17,7 @@ from ocrprep.builtin.despeckle import (
     join_dots,
     normalize_background,
     opening,
+    remove_border,
     remove_impulse,
     remove_off_line,
     remove_specks,
@@ -488,3 +489,25 @@ def test_blobs_between_the_lines_of_a_page_go_when_they_are_many():
     cleaned = remove_off_line(frozen(blotted))
     assert (cleaned[marks] == W).all()
     assert np.array_equal(cleaned == B, page == B), "the text stays"
+
+
+def test_remove_border_takes_black_margins_and_punch_holes_and_keeps_text_touching_them():
+    text = otsu(render_text("Invoice 4711 paid", 40, margin=60))
+    page = text.copy()
+    page[:, :25] = B  # a black margin along the left edge
+    page[:12, :] = B  # and along the top
+    ys, xs = np.nonzero(text == B)
+    page[ys.min() + 5 : ys.min() + 8, 25 : xs.min() + 1] = B  # a stroke of the text joins the margin
+    holed, hole = blobs(page, [(40, page.shape[0] - 20)], 9)
+    cleaned = remove_border(frozen(holed))
+    assert (cleaned[:, :20] == W).all() and (cleaned[:8] == W).all()
+    assert (cleaned[hole] == W).all()
+    assert (cleaned[text == B] == B).all(), "every glyph stays"
+
+
+def test_remove_border_leaves_pages_without_a_border_alone():
+    clean = otsu(render_text("Total 1,234.56", 40, margin=30))
+    boxed = clean.copy()
+    boxed[3:-3, 3:10] = B  # a thick rule inside the page, touching no edge
+    for image in (clean, boxed, 255 - clean, np.full((20, 20), W, np.uint8)):
+        assert np.array_equal(remove_border(frozen(image)), image)

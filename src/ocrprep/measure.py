@@ -410,12 +410,13 @@ def join_gaps(ink: np.ndarray, pitch: float, dot: float) -> np.ndarray:
     stay open.
     """
     grow = max(0.75 * pitch - max(dot, 1.0) / 2, 0.5)
-    mask = cv2.dilate(ink.astype(np.uint8), _disk(grow))
-    joined: np.ndarray = cv2.erode(mask, _disk(grow / 2), borderType=cv2.BORDER_REPLICATE) > 0
+    mask = cv2.dilate(ink.astype(np.uint8), disk_kernel(grow))
+    joined: np.ndarray = cv2.erode(mask, disk_kernel(grow / 2), borderType=cv2.BORDER_REPLICATE) > 0
     return joined
 
 
-def _disk(radius: float) -> np.ndarray:
+def disk_kernel(radius: float) -> np.ndarray:
+    """A disk of ``radius`` pixels (rounded up) as an OpenCV structuring element."""
     side = 2 * int(np.ceil(radius)) + 1
     disk: np.ndarray = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side, side))
     return disk

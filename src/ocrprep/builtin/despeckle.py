@@ -1,5 +1,5 @@
-"""The built-in cleanup stages: grayscale, invert, remove-impulse, normalize-background, threshold,
-join-dots, opening, remove-off-line, remove-specks.
+"""The built-in cleanup stages: grayscale, invert, remove-border, remove-impulse, normalize-background,
+threshold, join-dots, opening, remove-off-line, remove-specks.
 
 Every stage is a pure function of a :class:`~ocrprep.types.Scan` (a read-only 2-D ``uint8`` image
 where 0 is ink and 255 is paper, its DPI and its measurement) that returns a new image of the same
@@ -34,6 +34,7 @@ from ..measure import (
     Components,
     ScanMeasure,
     components,
+    disk_kernel,
     glyph_like,
     join_gaps,
     text_line_rows,
@@ -304,6 +305,38 @@ def remove_off_line(scan: Scan, mode: str = "auto") -> np.ndarray:
     return _paint_white(scan, parts.paint(stray & ~text & (parts.length <= 3 * height), False))
 
 
+def remove_border(scan: Scan) -> np.ndarray:
+    """Paint the black margins of a scan and the punch holes beside its text in the paper's shade.
+
+    A border is solid ink (more than ``SOLID`` times thicker than the text's strokes) touching the
+    page's edge: the scanner lid, a photocopy's edge, a book's gutter. Only its solid part goes (an
+    opening with a disk two strokes wide), so text that touches it stays, and with it the gray
+    shadow along it. A punch hole is a round solid component in the margin: beside, above or below
+    every glyph. A page without dark text on light paper is left alone.
+    """
+    measure = _dark_text(scan)
+    if measure is None:
+        return scan.pixels.copy()
+    assert measure.stroke_width is not None and measure.char_height is not None
+    parts, (rows, columns) = scan.components, scan.pixels.shape
+    right, bottom = parts.x + parts.width, parts.y + parts.height
+    solid = parts.thickness > SOLID * measure.stroke_width
+    edge = (parts.x == 0) | (parts.y == 0) | (right == columns) | (bottom == rows)
+    text = glyph_like(parts, scan.pixels.shape) & ~solid
+    if not (solid & edge).any() or not text.any():
+        return scan.pixels.copy()
+    margin = (right <= parts.x[text].min()) | (parts.x >= right[text].max())
+    margin |= (bottom <= parts.y[text].min()) | (parts.y >= bottom[text].max())
+    round_ = np.abs(parts.width - parts.height) <= 0.3 * parts.length
+    hole = solid & ~edge & margin & round_ & (parts.area >= 0.6 * parts.width * parts.height)
+    border = parts.paint(solid & edge, False).astype(np.uint8)
+    core = cv2.morphologyEx(border, cv2.MORPH_OPEN, disk_kernel(max(1, round(measure.stroke_width)))) > 0
+    near = cv2.dilate(core.view(np.uint8), disk_kernel(max(1, round(measure.char_height) // 2))) > 0
+    result = scan.pixels.copy()
+    result[core | (near & ~scan.ink) | parts.paint(hole, False)] = np.median(scan.pixels[~scan.ink])
+    return result
+
+
 def _paint_white(scan: Scan, removed: np.ndarray) -> np.ndarray:
     """The page with the ``removed`` ink painted white, and the lighter anti-aliased rim around it
     on a gray image (not ink, but it would stay as a faint ghost of the mark)."""
@@ -428,6 +461,11 @@ STAGES = (
         invert,
         "Make light text on a dark background dark on light (auto: only when the scan is like that).",
         (Param("mode", str, "auto: when light text on dark is detected", choices=("auto", "true", "false")),),
+    ),
+    Stage(
+        "remove-border",
+        remove_border,
+        "Remove black scan margins touching the page's edge, and punch holes beside the text.",
     ),
     Stage(
         "remove-impulse",
