@@ -110,6 +110,8 @@ def test_ocr_prints_text_before_or_after_cleaning(ocrprep_cli, batch):
     assert ocrprep_cli("ocr", batch / "b.png").stdout.strip() == "OK 12"
     cleaned = ocrprep_cli("ocr", batch / "a.png", "--clean", "--digits")
     assert cleaned.returncode == 0 and cleaned.stdout.strip() == "4711"
+    wiped = ocrprep_cli("ocr", batch / "b.png", "--clean", "--pipeline", "threshold | opening(radius=6)")
+    assert wiped.stdout.strip() == "OK 12", "a cleaned page that reads no word is read as it is"
 
 
 def test_an_outside_plugin_shows_in_plugins_and_stages_and_is_used(ocrprep_cli, batch):

@@ -19,6 +19,7 @@ from ocrprep.builtin.despeckle import (
     opening,
     remove_border,
     remove_impulse,
+    remove_lines,
     remove_off_line,
     remove_specks,
     threshold,
@@ -511,3 +512,27 @@ def test_remove_border_leaves_pages_without_a_border_alone():
     boxed[3:-3, 3:10] = B  # a thick rule inside the page, touching no edge
     for image in (clean, boxed, 255 - clean, np.full((20, 20), W, np.uint8)):
         assert np.array_equal(remove_border(frozen(image)), image)
+
+
+def test_remove_lines_takes_underlines_strike_throughs_and_rules_and_keeps_the_stems_they_cross():
+    text = otsu(render_text("Invoice 4711 paid", 40, margin=40))
+    ys, xs = np.nonzero(text == B)
+    drawn = np.zeros_like(text)
+    middle = (ys.min() + ys.max()) // 2
+    cv2.line(drawn, (xs.min() - 10, middle), (xs.max() + 10, middle + 6), 1, 3)  # a sloping strike-through
+    cv2.line(drawn, (0, ys.max() + 6), (text.shape[1] - 1, ys.max() + 6), 1, 2)  # a rule under the text
+    cv2.line(drawn, (8, 0), (8, text.shape[0] - 1), 1, 3)  # a vertical form rule
+    lined = np.where(drawn == 1, B, text).astype(np.uint8)
+    cleaned = remove_lines(frozen(lined))
+    line, glyphs = (drawn == 1) & (text == W), text == B
+    assert np.count_nonzero(cleaned[line] == B) < 0.05 * np.count_nonzero(line)
+    off = glyphs & (drawn == 0)
+    assert np.count_nonzero(cleaned[off] == W) < 0.01 * np.count_nonzero(off), "glyphs off the lines stay"
+    under = glyphs & (drawn == 1)
+    assert np.count_nonzero(cleaned[under] == B) > 0.6 * np.count_nonzero(under), "stems crossing stay"
+
+
+def test_remove_lines_leaves_text_without_lines_alone():
+    for text in ("Total 1,234.56", "mmmmmm iiii lll", "W--V=="):
+        clean = otsu(render_text(text, 40, margin=30))
+        assert np.array_equal(remove_lines(frozen(clean)), clean), text

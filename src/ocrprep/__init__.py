@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .batch import Executor, Settings
+from .batch import Executor, Settings, doubtful, more_confident
 from .compare import CompareWork, Report, default_inputs, run_compare
 from .hookspecs import hookimpl
 from .images import expand_inputs, load_image
@@ -73,12 +73,19 @@ def recognize(
 
     Without ``pipeline`` (or ``pipeline_file``) the image is read as it is. Whatever the pipeline
     does (rescale, crop, rotate), the word boxes refer to ``image``'s own pixels. ``dpi`` overrides
-    the resolution read from the file. Returns the text, mean confidence and words.
+    the resolution read from the file. Returns the text, mean confidence and words. When the cleaned
+    page reads no word at all, the page is read as it is too and the more confident read is kept.
     """
     pixels, file_dpi = load_image(image)
     host = Host(plugins)
-    chain = host.pipeline(pipeline, pipeline_file) if pipeline or pipeline_file else host.pipeline("none")
-    return host.read(chain.process(pixels, dpi or file_dpi), options or RecognizeOptions())
+    options = options or RecognizeOptions()
+    if not (pipeline or pipeline_file):
+        return host.read(host.pipeline("none").process(pixels, dpi or file_dpi), options)
+    cleaned = host.read(host.pipeline(pipeline, pipeline_file).process(pixels, dpi or file_dpi), options)
+    if not doubtful(cleaned.confidence):
+        return cleaned
+    original = host.read(host.pipeline("none").process(pixels, dpi or file_dpi), options)
+    return original if more_confident(original.confidence, cleaned.confidence) else cleaned
 
 
 def compare(

@@ -161,6 +161,13 @@ def run_batch(
         on_file()
 
 
+def doubtful(confidence: float | None) -> bool:
+    """Whether a read of a cleaned page is doubtful enough to read the uncleaned page too: it found
+    no word at all. Tesseract's layout analysis gives up on a whole page for a small change (a
+    stamp's ring cut where a line crossed it), and a blank page reads empty both ways."""
+    return confidence is None
+
+
 def more_confident(first: float | None, second: float | None) -> bool:
     """Whether ``first`` is the higher mean confidence; no words at all (None) counts lowest."""
     return (-1.0 if first is None else first) > (-1.0 if second is None else second)

@@ -12,7 +12,7 @@ from typing import Any, TypedDict
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from .batch import Executor, Failure, Settings, more_confident, run_batch
+from .batch import Executor, Failure, Settings, doubtful, more_confident, run_batch
 from .errors import InputError, UsageError
 from .images import Page, to_gray
 from .metrics import Confusion, TextOptions, TextScore, bootstrap_cer_change, normalize, pooled, score
@@ -316,7 +316,8 @@ ImageRenderer = Callable[[np.ndarray, np.ndarray], Any]
 class CompareWork:
     """OCR one page as it is and after the pipeline; score both when it has ground truth.
 
-    With ``keep_better`` the "after" side is the original page when it read with higher confidence.
+    With ``keep_better`` the "after" side is the original page when it read with higher confidence,
+    and so it is without when the cleaned page read no word (:func:`~ocrprep.batch.doubtful`).
     With ``render`` the page's images are rendered (in the worker) for the HTML report.
     """
 
@@ -333,7 +334,9 @@ class CompareWork:
         before, after = (
             read_and_score(self.settings, scan, truth, self.text_options) for scan in (original, cleaned)
         )
-        if self.keep_better and more_confident(before.confidence, after.confidence):
+        if (self.keep_better or doubtful(after.confidence)) and more_confident(
+            before.confidence, after.confidence
+        ):
             after, cleaned = before, original
         kept = "original" if after is before else "cleaned"
         comparison = PageComparison(page.label, truth, before, after, kept, original.measure.as_dict())

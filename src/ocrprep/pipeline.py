@@ -26,7 +26,7 @@ NAMED_PIPELINES: dict[str, str] = {
     "classic": "grayscale | threshold(160) | opening(radius=1) | remove-specks(min_size=100)",
     "none": "grayscale",
     "auto": "grayscale | invert(auto) | normalize-background(auto) | remove-impulse(auto) | join-dots(auto)"
-    " | opening(radius=auto) | remove-specks(min_size=auto) | remove-off-line(auto)",
+    " | remove-lines | opening(radius=auto) | remove-specks(min_size=auto) | remove-off-line(auto)",
 }
 """Pipelines the user can ask for by name with ``--pipeline NAME``."""
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .batch import Settings, more_confident
+from .batch import Settings, doubtful, more_confident
 from .errors import InputError
 from .images import Page, to_gray, write_image
 from .measure import describe
@@ -68,7 +68,8 @@ class Reading:
 
 @dataclass(frozen=True)
 class OcrWork:
-    """Read a page, cleaned first when asked; with ``keep_better`` the more confident of both."""
+    """Read a page, cleaned first when asked; with ``keep_better``, or when the cleaned page read no
+    word (:func:`~ocrprep.batch.doubtful`), the more confident of both."""
 
     settings: Settings
     clean: bool = False
@@ -86,7 +87,7 @@ class OcrWork:
         )
         result = host.read(original if cleaned is None else cleaned, options)
         kept = "original" if cleaned is None else "cleaned"
-        if self.keep_better:
+        if self.keep_better or (cleaned is not None and doubtful(result.confidence)):
             uncleaned = host.read(original, options)
             if more_confident(uncleaned.confidence, result.confidence):
                 result, kept = uncleaned, "original"

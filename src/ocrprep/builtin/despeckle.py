@@ -1,5 +1,5 @@
 """The built-in cleanup stages: grayscale, invert, remove-border, remove-impulse, normalize-background,
-threshold, join-dots, opening, remove-off-line, remove-specks.
+threshold, join-dots, remove-lines, opening, remove-off-line, remove-specks.
 
 Every stage is a pure function of a :class:`~ocrprep.types.Scan` (a read-only 2-D ``uint8`` image
 where 0 is ink and 255 is paper, its DPI and its measurement) that returns a new image of the same
@@ -54,6 +54,18 @@ IMPULSE_SHARE, IMPULSE_DENSITY = 0.1, 0.005
 """``remove-impulse(auto)`` acts when lone pixels are more than ``IMPULSE_SHARE`` of the ink and
 ``IMPULSE_DENSITY`` of the pixels in most of the page (2-8 % salt and pepper: 0.013 and more; clean,
 thin, faded, small and office print: 0.003 and less)."""
+LINE_LENGTH, LINE_SLOPE, LINE_STEP = 1.5, 40.0, 4.0
+"""``remove-lines`` takes ink along which a straight segment ``LINE_LENGTH`` character heights long
+fits, at slopes up to ``LINE_SLOPE`` degrees in steps of ``LINE_STEP`` (a thin line between two
+steps still holds a segment ``LINE_STEP / 2`` degrees off)."""
+LINE_SPAN = 3.0
+"""A line spans at least this many character heights: where blurred or crowded letters touch, a
+segment ``LINE_LENGTH`` long fits along them too, but they end sooner."""
+LINE_WIDTH = 0.3
+"""... and is on average thinner than this share of a character height."""
+RULE_LENGTH = 3.0
+"""Vertical rules are at least this many character heights long (glyphs with ascenders and
+descenders, brackets and bars reach about 1.6)."""
 BLOB = 2.0
 """A round mark this many times thicker than the text's strokes is a blob, not punctuation."""
 BLOTTED = 0.01
@@ -337,6 +349,83 @@ def remove_border(scan: Scan) -> np.ndarray:
     return result
 
 
+def remove_lines(scan: Scan) -> np.ndarray:
+    """Paint white the lines through and under the text: underlines, form rules, strike-throughs,
+    the straight or gently curved strokes drawn across captchas. The glyph pixels under them stay.
+
+    A line is ink along which a straight segment ``LINE_LENGTH`` character heights long fits, at
+    any slope within ``LINE_SLOPE`` degrees of horizontal (a gentle curve is a chain of such
+    segments), or ``RULE_LENGTH`` character heights long vertically: no stroke of a glyph is that
+    long. It must also span ``LINE_SPAN`` character heights and be thinner than ``LINE_WIDTH`` of
+    one, which blurred or crowded words and black margins are not; dark bands are left alone. A
+    line pixel with the rest of the ink just above and below it (left and right of a vertical
+    rule), no further than the lines are thick, is a stroke crossing the line, and stays. Pages
+    without lines, dot-matrix print and light text on dark are returned unchanged.
+    """
+    measure = _dark_text(scan)
+    if measure is None or measure.dot_matrix:
+        return scan.pixels.copy()
+    assert measure.stroke_width is not None and measure.char_height is not None
+    parts, height = scan.components, measure.char_height
+    length = max(5, round(LINE_LENGTH * height))
+    solid = (parts.thickness > SOLID * measure.stroke_width) & (parts.area > 0.5 * parts.width * parts.height)
+    long = parts.paint((parts.length >= length) & ~solid, False)  # dark bands hold no lines
+    if not long.any():
+        return scan.pixels.copy()
+    across, down = _find_lines(long, height)
+    if not (across.any() or down.any()):
+        return scan.pixels.copy()
+    rest = long & ~across & ~down
+    depth = cv2.distanceTransform((across | down).view(np.uint8), cv2.DIST_L2, 3)
+    reach = round(2 * float(np.percentile(depth[across | down], 95))) + 1  # the lines' thickness
+    crossing = across & _on_both_sides(rest, reach, vertical=True)
+    crossing |= down & _on_both_sides(rest, reach, vertical=False)
+    return _paint_white(scan, (across | down) & ~crossing)
+
+
+def _find_lines(ink: np.ndarray, height: float) -> tuple[np.ndarray, np.ndarray]:
+    """The lines in ``ink`` (text of ``height`` px): those within ``LINE_SLOPE`` of horizontal, and
+    vertical rules."""
+    length, rule = max(5, round(LINE_LENGTH * height)), max(5, round(RULE_LENGTH * height))
+    across, mask = np.zeros(ink.shape, bool), ink.view(np.uint8)
+    for angle in np.arange(-LINE_SLOPE, LINE_SLOPE + 0.1, LINE_STEP):
+        across |= cv2.morphologyEx(mask, cv2.MORPH_OPEN, _segment(length, float(angle))) > 0
+    down = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((rule, 1), np.uint8)) > 0
+    across &= _line_like(across, LINE_SPAN * height, LINE_WIDTH * height)
+    down &= _line_like(down, rule, LINE_WIDTH * height)
+    return across, down
+
+
+def _line_like(mask: np.ndarray, span: float, width: float) -> np.ndarray:
+    """The connected parts of ``mask`` that are lines: longer than ``span`` pixels and on average
+    thinner than ``width`` (blurred words and black margins are thicker)."""
+    parts = components(mask)
+    return parts.paint((parts.length > span) & (parts.area < width * parts.length), False)
+
+
+def _segment(length: int, angle: float) -> np.ndarray:
+    """A one-pixel-wide straight segment of ``length`` pixels at ``angle`` degrees (counter-clockwise
+    from horizontal) as a structuring element."""
+    radians = math.radians(angle)
+    dx, dy = (length - 1) / 2 * math.cos(radians), (length - 1) / 2 * math.sin(radians)
+    half_width, half_height = math.ceil(abs(dx)), math.ceil(abs(dy))
+    kernel = np.zeros((2 * half_height + 1, 2 * half_width + 1), np.uint8)
+    start = (round(half_width - dx), round(half_height + dy))
+    end = (round(half_width + dx), round(half_height - dy))
+    cv2.line(kernel, start, end, 1, 1)
+    return kernel
+
+
+def _on_both_sides(ink: np.ndarray, reach: int, vertical: bool) -> np.ndarray:
+    """Pixels with ``ink`` within ``reach`` pixels on both sides: above and below, or left and right."""
+    mask = ink.view(np.uint8)
+    before = np.ones((reach + 1, 1) if vertical else (1, reach + 1), np.uint8)
+    before.flat[-1] = 0  # offsets -reach..-1 from the anchor at the end
+    after = before[::-1, ::-1].copy()  # offsets 1..reach from the anchor at the start
+    seen_before = cv2.dilate(mask, before, anchor=(0, reach) if vertical else (reach, 0)) > 0
+    return seen_before & (cv2.dilate(mask, after, anchor=(0, 0)) > 0)
+
+
 def _paint_white(scan: Scan, removed: np.ndarray) -> np.ndarray:
     """The page with the ``removed`` ink painted white, and the lighter anti-aliased rim around it
     on a gray image (not ink, but it would stay as a faint ghost of the mark)."""
@@ -530,6 +619,11 @@ STAGES = (
                 choices=("auto", "true", "false"),
             ),
         ),
+    ),
+    Stage(
+        "remove-lines",
+        remove_lines,
+        "Remove underlines, rules, strike-throughs and captcha lines; glyph pixels under them stay.",
     ),
     Stage(
         "remove-specks",
