@@ -129,8 +129,10 @@ def unpaper(image: np.ndarray, dpi: int, reading: Reading) -> str:
 
 
 def classic(image: np.ndarray, dpi: int, reading: Reading) -> str:
-    """ocrprep's ``classic`` pipeline, then Tesseract."""
-    return ocrprep.recognize(image, reading.options(), dpi=dpi, pipeline="classic").text
+    """ocrprep's ``classic`` pipeline, then Tesseract (on the cleaned image alone: the snippet's recipe
+    has no second read when the first finds nothing)."""
+    cleaned = ocrprep.clean(image, pipeline="classic")
+    return ocrprep.recognize(cleaned, reading.options(), dpi=dpi).text
 
 
 def ocrprep_default(image: np.ndarray, dpi: int, reading: Reading) -> str:

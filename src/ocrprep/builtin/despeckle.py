@@ -63,6 +63,8 @@ LINE_SPAN = 3.0
 segment ``LINE_LENGTH`` long fits along them too, but they end sooner."""
 LINE_WIDTH = 0.3
 """... and is on average thinner than this share of a character height."""
+LINE_ALONE = 0.1
+"""... and has no other ink within half a character height across it along this share of it."""
 RULE_LENGTH = 3.0
 """Vertical rules are at least this many character heights long (glyphs with ascenders and
 descenders, brackets and bars reach about 1.6)."""
@@ -391,16 +393,25 @@ def _find_lines(ink: np.ndarray, height: float) -> tuple[np.ndarray, np.ndarray]
     for angle in np.arange(-LINE_SLOPE, LINE_SLOPE + 0.1, LINE_STEP):
         across |= cv2.morphologyEx(mask, cv2.MORPH_OPEN, _segment(length, float(angle))) > 0
     down = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((rule, 1), np.uint8)) > 0
-    across &= _line_like(across, LINE_SPAN * height, LINE_WIDTH * height)
-    down &= _line_like(down, rule, LINE_WIDTH * height)
+    across &= _line_like(across, ink, LINE_SPAN * height, height, vertical=False)
+    down &= _line_like(down, ink, rule, height, vertical=True)
     return across, down
 
 
-def _line_like(mask: np.ndarray, span: float, width: float) -> np.ndarray:
-    """The connected parts of ``mask`` that are lines: longer than ``span`` pixels and on average
-    thinner than ``width`` (blurred words and black margins are thicker)."""
+def _line_like(mask: np.ndarray, ink: np.ndarray, span: float, height: float, vertical: bool) -> np.ndarray:
+    """The connected parts of ``mask`` that are lines, in text ``height`` px high: longer than
+    ``span`` pixels, on average thinner than ``LINE_WIDTH`` heights (blurred words and black margins
+    are thicker), and alone, with no other ``ink`` within half a height across them, along
+    ``LINE_ALONE`` of their pixels or more: a line runs on through the gaps between letters and
+    words, the tops of crowded letters do not."""
     parts = components(mask)
-    return parts.paint((parts.length > span) & (parts.area < width * parts.length), False)
+    reach = max(1, round(height / 2))
+    side = (2 * reach + 1, 1) if not vertical else (1, 2 * reach + 1)
+    near = cv2.dilate((ink & ~mask).view(np.uint8), np.ones(side, np.uint8)) > 0
+    alone = np.bincount(parts.labels[mask & ~near], minlength=parts.count + 1)[1:]
+    thin = parts.area < LINE_WIDTH * height * parts.length
+    line = (parts.length > span) & thin & (alone >= LINE_ALONE * parts.area)
+    return parts.paint(line, False)
 
 
 def _segment(length: int, angle: float) -> np.ndarray:
