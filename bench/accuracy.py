@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import importlib.metadata
 import json
 import os
@@ -44,7 +45,7 @@ from families import FAMILIES, Family, Sample, real_families  # bench/ is first 
 
 import ocrprep
 from ocrprep import RecognizeOptions, TextOptions
-from ocrprep.batch import Executor, more_confident
+from ocrprep.batch import Executor, keep_read
 from ocrprep.errors import InputError
 from ocrprep.metrics import error_rate, score
 
@@ -143,8 +144,8 @@ def ocrprep_default(image: np.ndarray, dpi: int, reading: Reading) -> str:
 def keep_better(image: np.ndarray, dpi: int, reading: Reading) -> str:
     """ocrprep's default and Tesseract alone, keeping the read with the higher mean confidence"""
     cleaned = ocrprep.recognize(image, reading.options(), dpi=dpi, pipeline=reading.pipeline)
-    original = ocrprep.recognize(image, reading.options(), dpi=dpi)
-    return (original if more_confident(original.confidence, cleaned.confidence) else cleaned).text
+    original = functools.partial(ocrprep.recognize, image, reading.options(), dpi=dpi)
+    return keep_read(cleaned, original, keep_better=True)[0].text
 
 
 METHODS: dict[str, Method] = {

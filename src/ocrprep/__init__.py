@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .batch import Executor, Settings, doubtful, more_confident
+from .batch import Executor, Settings, keep_read
 from .compare import CompareWork, Report, default_inputs, run_compare
 from .hookspecs import hookimpl
 from .images import expand_inputs, load_image
@@ -79,13 +79,13 @@ def recognize(
     pixels, file_dpi = load_image(image)
     host = Host(plugins)
     options = options or RecognizeOptions()
+
+    def read(spec: str | None, file: Path | None = None) -> Recognition:
+        return host.read(host.pipeline(spec, file).process(pixels, dpi or file_dpi), options)
+
     if not (pipeline or pipeline_file):
-        return host.read(host.pipeline("none").process(pixels, dpi or file_dpi), options)
-    cleaned = host.read(host.pipeline(pipeline, pipeline_file).process(pixels, dpi or file_dpi), options)
-    if not doubtful(cleaned.confidence):
-        return cleaned
-    original = host.read(host.pipeline("none").process(pixels, dpi or file_dpi), options)
-    return original if more_confident(original.confidence, cleaned.confidence) else cleaned
+        return read("none")
+    return keep_read(read(pipeline, pipeline_file), lambda: read("none"))[0]
 
 
 def compare(

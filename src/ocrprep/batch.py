@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from .errors import InputError, UsageError
 from .images import PDF_DPI, Page, PageError, display_path, read_pages
@@ -161,13 +161,32 @@ def run_batch(
         on_file()
 
 
-def doubtful(confidence: float | None) -> bool:
-    """Whether a read of a cleaned page is doubtful enough to read the uncleaned page too: it found
-    no word at all. Tesseract's layout analysis gives up on a whole page for a small change (a
-    stamp's ring cut where a line crossed it), and a blank page reads empty both ways."""
-    return confidence is None
+class Read(Protocol):
+    """Anything read with a mean confidence: a Recognition, or compare's scored Reading."""
+
+    @property
+    def confidence(self) -> float | None: ...
 
 
-def more_confident(first: float | None, second: float | None) -> bool:
+R = TypeVar("R", bound=Read)
+
+
+def keep_read(cleaned: R, read_original: Callable[[], R], keep_better: bool = False) -> tuple[R, str]:
+    """The read to keep of a cleaned page, and which it is (``cleaned`` or ``original``).
+
+    The page as it is gets read (``read_original``) only with ``keep_better``, or when the cleaned
+    read found no word at all: Tesseract's layout analysis gives up on a whole page for a small
+    change (a stamp's ring cut where a line crossed it), and a blank page reads empty both ways.
+    The more confident read wins; no words at all counts lowest.
+    """
+    if not (keep_better or cleaned.confidence is None):
+        return cleaned, "cleaned"
+    original = read_original()
+    if _more_confident(original.confidence, cleaned.confidence):
+        return original, "original"
+    return cleaned, "cleaned"
+
+
+def _more_confident(first: float | None, second: float | None) -> bool:
     """Whether ``first`` is the higher mean confidence; no words at all (None) counts lowest."""
     return (-1.0 if first is None else first) > (-1.0 if second is None else second)

@@ -12,7 +12,7 @@ from typing import Any, TypedDict
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from .batch import Executor, Failure, Settings, doubtful, more_confident, run_batch
+from .batch import Executor, Failure, Settings, keep_read, run_batch
 from .errors import InputError, UsageError
 from .images import Page, to_gray
 from .metrics import Confusion, TextOptions, TextScore, bootstrap_cer_change, normalize, pooled, score
@@ -317,7 +317,7 @@ class CompareWork:
     """OCR one page as it is and after the pipeline; score both when it has ground truth.
 
     With ``keep_better`` the "after" side is the original page when it read with higher confidence,
-    and so it is without when the cleaned page read no word (:func:`~ocrprep.batch.doubtful`).
+    and so it is without when the cleaned page read no word (:func:`~ocrprep.batch.keep_read`).
     With ``render`` the page's images are rendered (in the worker) for the HTML report.
     """
 
@@ -334,11 +334,9 @@ class CompareWork:
         before, after = (
             read_and_score(self.settings, scan, truth, self.text_options) for scan in (original, cleaned)
         )
-        if (self.keep_better or doubtful(after.confidence)) and more_confident(
-            before.confidence, after.confidence
-        ):
-            after, cleaned = before, original
-        kept = "original" if after is before else "cleaned"
+        after, kept = keep_read(after, lambda: before, self.keep_better)
+        if kept == "original":
+            cleaned = original
         comparison = PageComparison(page.label, truth, before, after, kept, original.measure.as_dict())
         if self.render is None:
             return comparison, None

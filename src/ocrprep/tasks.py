@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .batch import Settings, doubtful, more_confident
+from .batch import Settings, keep_read
 from .errors import InputError
 from .images import Page, to_gray, write_image
 from .measure import describe
@@ -69,7 +69,7 @@ class Reading:
 @dataclass(frozen=True)
 class OcrWork:
     """Read a page, cleaned first when asked; with ``keep_better``, or when the cleaned page read no
-    word (:func:`~ocrprep.batch.doubtful`), the more confident of both."""
+    word (:func:`~ocrprep.batch.keep_read`), the more confident of both."""
 
     settings: Settings
     clean: bool = False
@@ -85,12 +85,12 @@ class OcrWork:
         cleaned = (
             self.settings.chain().process(page.image, page.dpi) if self.clean or self.keep_better else None
         )
-        result = host.read(original if cleaned is None else cleaned, options)
-        kept = "original" if cleaned is None else "cleaned"
-        if self.keep_better or (cleaned is not None and doubtful(result.confidence)):
-            uncleaned = host.read(original, options)
-            if more_confident(uncleaned.confidence, result.confidence):
-                result, kept = uncleaned, "original"
+        if cleaned is None:
+            result, kept = host.read(original, options), "original"
+        else:
+            result, kept = keep_read(
+                host.read(cleaned, options), lambda: host.read(original, options), self.keep_better
+            )
         shown = original if kept == "original" or cleaned is None else cleaned
         pdf = host.render("pdf", shown.pixels, shown.dpi, options) if self.pdf else None
         scan = describe(original.measure.as_dict()) if self.measure else ""

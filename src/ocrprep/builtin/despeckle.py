@@ -374,7 +374,7 @@ def remove_lines(scan: Scan) -> np.ndarray:
     long = parts.paint((parts.length >= length) & ~solid, False)  # dark bands hold no lines
     if not long.any():
         return scan.pixels.copy()
-    across, down = _find_lines(long, height)
+    across, down = _find_lines(long, height, length)
     if not (across.any() or down.any()):
         return scan.pixels.copy()
     rest = long & ~across & ~down
@@ -385,10 +385,10 @@ def remove_lines(scan: Scan) -> np.ndarray:
     return _paint_white(scan, (across | down) & ~crossing)
 
 
-def _find_lines(ink: np.ndarray, height: float) -> tuple[np.ndarray, np.ndarray]:
-    """The lines in ``ink`` (text of ``height`` px): those within ``LINE_SLOPE`` of horizontal, and
-    vertical rules."""
-    length, rule = max(5, round(LINE_LENGTH * height)), max(5, round(RULE_LENGTH * height))
+def _find_lines(ink: np.ndarray, height: float, length: int) -> tuple[np.ndarray, np.ndarray]:
+    """The lines in ``ink`` (text of ``height`` px): those holding a segment ``length`` px long
+    within ``LINE_SLOPE`` of horizontal, and vertical rules."""
+    rule = max(5, round(RULE_LENGTH * height))
     across, mask = np.zeros(ink.shape, bool), ink.view(np.uint8)
     for angle in np.arange(-LINE_SLOPE, LINE_SLOPE + 0.1, LINE_STEP):
         across |= cv2.morphologyEx(mask, cv2.MORPH_OPEN, _segment(length, float(angle))) > 0
