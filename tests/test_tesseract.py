@@ -16,8 +16,8 @@ from ocrprep.builtin.tesseract import (
     hocr,
     read,
     recognize_engines,
-    searchable_pdf,
     tesseract_config,
+    text_layer_pdf,
     tsv,
 )
 from ocrprep.errors import EngineMissingError
@@ -88,7 +88,7 @@ def test_options_say_the_segmentation_and_the_variables_every_engine_uses():
 def test_the_engine_reads_and_writes_pdf_hocr_alto_and_tsv(text_image):
     (engine,) = recognize_engines()
     assert (engine.name, engine.read) == ("tesseract", read)
-    assert engine.renders == {"pdf": searchable_pdf, "hocr": hocr, "alto": alto, "tsv": tsv}
+    assert engine.renders == {"pdf": text_layer_pdf, "hocr": hocr, "alto": alto, "tsv": tsv}
     image = text_image("4711", size=40)
     assert engine.read(image, 300, RecognizeOptions()).text == "4711"
     documents = {kind: render(image, 300, RecognizeOptions()) for kind, render in engine.renders.items()}

@@ -19,13 +19,14 @@ from rich.table import Table
 
 from .batch import Executor, Failure, Settings, run_batch
 from .compare import CompareWork, ReportData, default_inputs, run_compare
+from .documents import ENGINE_FORMATS, FORMATS, join
 from .errors import ExitCode, OcrprepError, UsageError
-from .images import IMAGE_SUFFIXES, PDF_DPI, atomic_file, expand_inputs, write_pdf
+from .images import IMAGE_SUFFIXES, PDF_DPI, atomic_file, expand_inputs
 from .metrics import TextOptions
 from .pipeline import DEFAULT_PIPELINE, NAMED_PIPELINES, spec_value
 from .report import number as _number
 from .report import page_images, render_html, render_text, to_csv, to_json
-from .tasks import CleanWork, OcrWork
+from .tasks import CleanWork, OcrWork, Reading
 from .tune import tune as run_tune
 from .types import RecognizeOptions
 
@@ -291,7 +292,7 @@ def clean(
     work = CleanWork(settings, output, single, save_stages, skip_existing)
     failures: list[Failure] = []
     report = _failure_log(failures)
-    files = [path for path in files if _output_is_free(path, work, files, report)]
+    files = [path for path in files if _output_is_free(path, work.file_target, files, report)]
     written = skipped = 0
     with _progress() as progress:
         task = progress.add_task("cleaning", total=len(files))
@@ -307,14 +308,14 @@ def clean(
 
 
 def _output_is_free(
-    path: Path, work: CleanWork, files: list[Path], report: Callable[[Failure], None]
+    path: Path, target_of: Callable[[Path], Path], files: list[Path], report: Callable[[Failure], None]
 ) -> bool:
     """Refuse an input whose output would overwrite an input or another input's output."""
-    target = work.output if work.single_target else work.output / f"{path.stem}.png"
+    target = target_of(path)
     if target.resolve() in {p.resolve() for p in files}:
         report(Failure(str(path), f"the output {target} would overwrite an input; choose another -o"))
         return False
-    first = next(p for p in files if p.stem == path.stem)
+    first = next(p for p in files if target_of(p) == target)
     if first != path:
         report(Failure(str(path), f"has the same name as {first}, whose output is {target}; rename one"))
         return False
@@ -326,30 +327,86 @@ def _output_is_free(
 @click.option("--clean", "do_clean", is_flag=True, help="Clean each image with the pipeline first.")
 @keep_better_option
 @click.option(
+    "--format",
+    "kind",
+    type=click.Choice(list(FORMATS)),
+    default="txt",
+    show_default=True,
+    help="What to write: text, or Tesseract's TSV, hOCR, ALTO, PAGE XML or a searchable PDF.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write here instead of standard output: a file for one input, a folder for several.",
+)
+@click.option(
     "--pdf",
     "pdf_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Also write the pages (cleaned ones with --clean) as one searchable PDF, by Tesseract.",
+    help="Also write every page as one searchable PDF.",
+)
+@click.option(
+    "--pdf-image",
+    type=click.Choice(["original", "cleaned"]),
+    default="original",
+    show_default=True,
+    help="The image PDF pages show; the text layer comes from the read either way.",
 )
 @shared_options(pipeline=True, engine=True, batch=True)
-def ocr(inputs: tuple[Path, ...], do_clean: bool, keep_better: bool, pdf_path: Path | None, run: Run) -> int:
-    """Print the text of INPUT images (files or folders), optionally cleaned first."""
+def ocr(
+    inputs: tuple[Path, ...],
+    do_clean: bool,
+    keep_better: bool,
+    kind: str,
+    output: Path | None,
+    pdf_path: Path | None,
+    pdf_image: str,
+    run: Run,
+) -> int:
+    """Read the text of INPUT images (files or folders), optionally cleaned first.
+
+    Boxes in every format are on the input page, whatever the pipeline rescaled, cropped or
+    rotated. A multi-page input gives one document (PAGE XML: one file per page). In an output
+    folder each input writes <stem><suffix>: .txt, .tsv, .hocr, .alto.xml, .page.xml or .pdf.
+    """
     settings, verbose = run.settings, run.verbose
     pipeline = settings.chain() if do_clean or keep_better else None
     several = len(inputs) > 1 or any(p.is_dir() for p in inputs)
+    if kind != "txt" and output is None and several:
+        raise UsageError(f"--format {kind} for several inputs needs -o FOLDER")
+    formats = tuple(dict.fromkeys([kind] + (["pdf"] if pdf_path else [])))
+    for needed in {ENGINE_FORMATS[f] for f in formats if f != "txt"}:
+        settings.host().engine(settings.options.engine, needed)  # a usage error before the batch starts
+    files = run.files(inputs)
     failures: list[Failure] = []
-    if pdf_path is not None:
-        settings.host().engine(settings.options.engine, "pdf")  # a usage error before the batch starts
-    work = OcrWork(settings, do_clean, keep_better, pdf=pdf_path is not None, measure=verbose)
-    pdf_pages = []
+    report = _failure_log(failures)
+    folder = output is not None and (several or output.is_dir())
+    if output is not None:
+        files = [
+            p for p in files if _output_is_free(p, _document_target(output, folder, kind), files, report)
+        ]
+    work = OcrWork(settings, do_clean, keep_better, formats, pdf_image, measure=verbose)
+    pages: list[Reading] = []
+    pdf_pages: list[bytes] = []
     done = 0
-    for reading in run_batch(run.files(inputs), work, run.executor, _failure_log(failures)):
+
+    def file_done() -> None:
+        if pages and output is not None:
+            _write_document(kind, pages, _document_target(output, folder, kind)(pages[0].path), report)
+        elif pages and kind != "txt":
+            sys.stdout.buffer.write(join(kind, [p.documents[kind] for p in pages]))
+        pages.clear()
+
+    for reading in run_batch(files, work, run.executor, report, file_done):
         done += 1
-        if reading.pdf is not None:
-            pdf_pages.append(reading.pdf)
-        if several:
-            click.echo(f"==> {reading.label} <==")
-        click.echo(reading.text)
+        pages.append(reading)
+        if pdf_path is not None:
+            pdf_pages.append(reading.documents["pdf"])
+        if output is None and kind == "txt":
+            if several:
+                click.echo(f"==> {reading.label} <==")
+            click.echo(reading.text)
         if verbose:
             click.echo(
                 f"[{reading.label}: {reading.engine}, confidence {_number(reading.confidence, '.1f')}, "
@@ -358,10 +415,35 @@ def ocr(inputs: tuple[Path, ...], do_clean: bool, keep_better: bool, pdf_path: P
                 err=True,
             )
     if pdf_path is not None and pdf_pages:
-        write_pdf(pdf_path, pdf_pages)
+        with atomic_file(pdf_path) as handle:
+            handle.write(join("pdf", pdf_pages))
     if several or failures:
         click.echo(f"read {done} page(s), failed {len(failures)}", err=True)
     return _exit_code(len(failures))
+
+
+def _document_target(output: Path, folder: bool, kind: str) -> Callable[[Path], Path]:
+    """Where ``ocr -o`` writes an input's document: ``output``, or ``output/<stem><suffix>``."""
+    return lambda path: output / f"{path.stem}{FORMATS[kind]}" if folder else output
+
+
+def _write_document(kind: str, pages: list[Reading], target: Path, report: Callable[[Failure], None]) -> None:
+    """Write one input's pages as one document (PAGE XML: ``<name>.<n><suffix>`` per page of several)."""
+    documents = [page.documents[kind] for page in pages]
+    if kind == "page" and len(documents) > 1:
+        suffix = FORMATS[kind] if target.name.endswith(FORMATS[kind]) else target.suffix
+        base = target.name[: len(target.name) - len(suffix)]
+        writes = [(target.with_name(f"{base}.{n}{suffix}"), d) for n, d in enumerate(documents, 1)]
+    else:
+        writes = [(target, join(kind, documents))]
+    for path, document in writes:
+        try:
+            with atomic_file(path) as handle:
+                handle.write(document)
+        except OSError as exc:
+            report(
+                Failure(str(pages[0].path), f"cannot write {path}: {exc.strerror or exc}; check the folder")
+            )
 
 
 @cli.command()

@@ -50,9 +50,11 @@ def recognize_engines() -> Sequence[Engine] | None:
     read-only 2-D ``uint8`` grayscale image, its resolution (None when unknown) and the
     :class:`~ocrprep.RecognizeOptions`, and returns a :class:`~ocrprep.Recognition` whose word boxes
     are in the image's pixels. ``renders`` lists the documents the engine can also write, by format
-    (``"pdf"``: a one-page searchable PDF of the image), each a function of the same arguments
-    returning bytes. Raise :class:`~ocrprep.errors.EngineMissingError` when what the engine needs is
-    not installed, and :class:`~ocrprep.errors.InputError` when this one image cannot be read.
+    (``"pdf"``: a one-page PDF the size of the image holding its invisible text alone, which
+    ocrprep lays over the page image; ``"tsv"``, ``"hocr"``, ``"alto"``: Tesseract's formats), each
+    a function of the same arguments returning bytes. Raise
+    :class:`~ocrprep.errors.EngineMissingError` when what the engine needs is not installed, and
+    :class:`~ocrprep.errors.InputError` when this one image cannot be read.
     Returning None (or an empty sequence) contributes no engine. Two plugins contributing the same
     engine name is an error: disable one of them.
     """

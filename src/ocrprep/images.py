@@ -129,17 +129,6 @@ def read_pages(path: Path, pdf_dpi: int = PDF_DPI) -> Iterator[Page | PageError]
             yield Page(path, number, count, pixels, _dpi(img))
 
 
-def write_pdf(path: Path, pages: Iterable[bytes]) -> None:
-    """Join one-page PDFs, in order, into one PDF at ``path``, written atomically."""
-    import pypdfium2 as pdfium
-
-    joined = pdfium.PdfDocument.new()
-    for page in pages:
-        joined.import_pages(pdfium.PdfDocument(page))
-    with atomic_file(path) as handle:
-        joined.save(handle)
-
-
 def _pdf_pages(path: Path, dpi: int) -> Iterator[Page | PageError]:
     """Render each page of a PDF with PDFium, as 8-bit gray at ``dpi``."""
     import pypdfium2 as pdfium

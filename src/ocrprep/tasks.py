@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from .batch import Settings, keep_read
+from .documents import page_document
 from .errors import InputError
-from .images import Page, to_gray, write_image
+from .images import Page, display_path, to_gray, write_image
 from .measure import describe
 from .types import Scan
 
@@ -27,6 +28,10 @@ class CleanWork:
     single_target: bool = False
     save_stages: Path | None = None
     skip_existing: bool = False
+
+    def file_target(self, path: Path) -> Path:
+        """Where a one-page input file's output goes."""
+        return self.output if self.single_target else self.output / f"{path.stem}.png"
 
     def target(self, page: Page) -> Path:
         if not self.single_target:
@@ -51,8 +56,9 @@ class CleanWork:
 
 @dataclass(frozen=True)
 class Reading:
-    """What ``ocr`` prints for a page."""
+    """What ``ocr`` prints and writes for a page."""
 
+    path: Path
     label: str
     text: str
     confidence: float | None
@@ -60,8 +66,8 @@ class Reading:
     dpi: int | None
     kept: str
     """``cleaned``, or ``original`` when the page was not cleaned or read better uncleaned."""
-    pdf: bytes | None = None
-    """With ``OcrWork.pdf``: the page as a one-page searchable PDF."""
+    documents: dict[str, bytes] = field(default_factory=dict)
+    """With ``OcrWork.formats``: the page's document in each format, boxes on the input page."""
     scan: str = ""
     """With ``OcrWork.measure``: what ``measure_scan`` found, in words."""
 
@@ -74,8 +80,10 @@ class OcrWork:
     settings: Settings
     clean: bool = False
     keep_better: bool = False
-    pdf: bool = False
-    """Also render the page it kept as a searchable PDF page with Tesseract."""
+    formats: tuple[str, ...] = ()
+    """Also write the page in these ``documents.FORMATS``, from the read it kept."""
+    pdf_image: str = "original"
+    """The image a PDF page shows: the page as it is, or ``cleaned``."""
     measure: bool = False
     """Also describe the scan (stroke width, character height, DPI, print) for ``--verbose``."""
 
@@ -91,10 +99,27 @@ class OcrWork:
             result, kept = keep_read(
                 host.read(cleaned, options), lambda: host.read(original, options), self.keep_better
             )
-        shown = original if kept == "original" or cleaned is None else cleaned
-        pdf = host.render("pdf", shown.pixels, shown.dpi, options) if self.pdf else None
+        read = cleaned if kept == "cleaned" and cleaned is not None else original
+        shown = cleaned if self.pdf_image == "cleaned" and cleaned is not None else original
+        documents = {
+            kind: page_document(
+                kind, result.text, read, lambda render: host.render(render, read.pixels, read.dpi, options),
+                shown.input_pixels(), display_path(page.path), page.dpi,
+            )
+            for kind in self.formats
+        }  # fmt: skip
         scan = describe(original.measure.as_dict()) if self.measure else ""
-        return Reading(page.label, result.text, result.confidence, result.engine, page.dpi, kept, pdf, scan)
+        return Reading(
+            page.path,
+            page.label,
+            result.text,
+            result.confidence,
+            result.engine,
+            page.dpi,
+            kept,
+            documents,
+            scan,
+        )
 
 
 def _write(path: Path, image: np.ndarray, dpi: int | None) -> None:

@@ -289,7 +289,7 @@ class Scan:
 
     def input_pixels(self) -> np.ndarray:
         """These pixels resampled onto the input page's grid, for views beside the original page."""
-        if np.allclose(self.to_input, np.eye(3)):
+        if self.same_geometry:
             return self.pixels
         centres = np.linalg.inv(_HALF) @ self.to_input @ _HALF
         warped: np.ndarray = cv2.warpAffine(
@@ -299,23 +299,32 @@ class Scan:
 
     def input_words(self, words: Sequence[Word]) -> tuple[Word, ...]:
         """``words`` read from these pixels, with their boxes moved to the input file's pixels."""
-        if np.allclose(self.to_input, np.eye(3)):
+        if self.same_geometry:
             return tuple(words)
-        linear, shift = self.to_input[:2, :2], self.to_input[:2, 2]
-        # The box of a mapped rectangle is |A| times its size; solve for the input rectangle's size.
-        spread = np.abs(np.linalg.inv(linear))
-        width, height = self.input_size
         moved = []
         for word in words:
-            centre = linear @ (word.left + word.width / 2, word.top + word.height / 2) + shift
-            size = np.linalg.lstsq(spread, (word.width, word.height), rcond=None)[0]
-            if not (size > 0).all():
-                size = np.abs(linear) @ (word.width, word.height)
-            left, top = np.clip(np.rint(centre - size / 2), 0, (width, height)).astype(int)
-            right, bottom = np.clip(np.rint(centre + size / 2), 0, (width, height)).astype(int)
-            moved.append(replace(word, left=int(left), top=int(top), width=int(right - left),
-                                 height=int(bottom - top)))  # fmt: skip
+            left, top, width, height = self.input_box(word.left, word.top, word.width, word.height)
+            moved.append(replace(word, left=left, top=top, width=width, height=height))
         return tuple(moved)
+
+    @property
+    def same_geometry(self) -> bool:
+        """Whether these pixels lie on the input page's grid (no stage rescaled, cropped or rotated)."""
+        return bool(np.allclose(self.to_input, np.eye(3)))
+
+    def input_box(self, left: float, top: float, width: float, height: float) -> tuple[int, int, int, int]:
+        """A box (left, top, width, height) in these pixels, as the upright box it covers on the input
+        page, within the page."""
+        linear, shift = self.to_input[:2, :2], self.to_input[:2, 2]
+        # The box of a mapped rectangle is |A| times its size; solve for the input rectangle's size.
+        centre = linear @ (left + width / 2, top + height / 2) + shift
+        size = np.linalg.lstsq(np.abs(np.linalg.inv(linear)), (width, height), rcond=None)[0]
+        if not (size > 0).all():
+            size = np.abs(linear) @ (width, height)
+        limit = self.input_size
+        x0, y0 = np.clip(np.rint(centre - size / 2), 0, limit).astype(int)
+        x1, y1 = np.clip(np.rint(centre + size / 2), 0, limit).astype(int)
+        return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
 
 
 @dataclass

@@ -11,7 +11,7 @@ import dataclasses
 import functools
 import os
 import shlex
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -50,8 +50,9 @@ def check_tesseract(command: str, lang: str) -> str:
     return version
 
 
-def tesseract_config(dpi: int | None, options: RecognizeOptions) -> str:
-    """The command-line arguments pytesseract passes on, from the options and the image's DPI."""
+def tesseract_config(dpi: int | None, options: RecognizeOptions, variables: Mapping[str, str] = {}) -> str:
+    """The command-line arguments pytesseract passes on, from the options, the image's DPI and the
+    Tesseract ``variables`` a call needs."""
     args: list[str] = []
     psm = options.segmentation()
     if psm is not None:
@@ -60,13 +61,13 @@ def tesseract_config(dpi: int | None, options: RecognizeOptions) -> str:
         args += ["--oem", str(options.oem)]
     if dpi:
         args += ["--dpi", str(dpi)]
-    for name, value in options.engine_variables().items():
+    for name, value in {**options.engine_variables(), **variables}.items():
         args += ["-c", f"{name}={value}"]
     return shlex.join(args)
 
 
 def run_tesseract(call: Callable[..., Any], image: np.ndarray, dpi: int | None, options: RecognizeOptions,
-                  **extra: Any) -> Any:  # fmt: skip
+                  variables: Mapping[str, str] = {}, **extra: Any) -> Any:  # fmt: skip
     """One pytesseract ``call`` on ``image`` with the options; its failures as this image's InputError."""
     check_tesseract(os.environ.get("TESSERACT_CMD", "tesseract"), options.lang)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -74,7 +75,7 @@ def run_tesseract(call: Callable[..., Any], image: np.ndarray, dpi: int | None, 
         return call(
             np.ascontiguousarray(image),
             lang=options.lang,
-            config=tesseract_config(dpi, options),
+            config=tesseract_config(dpi, options, variables),
             timeout=options.timeout,
             **extra,
         )
@@ -106,9 +107,11 @@ def _read(image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> Reco
     return Recognition.from_words(data, ENGINE)
 
 
-def searchable_pdf(image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> bytes:
-    """A one-page PDF of ``image`` with Tesseract's invisible text layer over it (its PDF renderer)."""
-    pdf: bytes = run_tesseract(pytesseract.image_to_pdf_or_hocr, image, dpi, options, extension="pdf")
+def text_layer_pdf(image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> bytes:
+    """A one-page PDF the size of ``image`` holding only Tesseract's invisible text (its PDF
+    renderer with ``textonly_pdf``); ocrprep lays it over the page image it shows."""
+    call, variables = pytesseract.image_to_pdf_or_hocr, {"textonly_pdf": "1"}
+    pdf: bytes = run_tesseract(call, image, dpi, options, variables, extension="pdf")
     return pdf
 
 
@@ -133,5 +136,5 @@ def tsv(image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> bytes:
 @hookimpl
 def recognize_engines() -> Sequence[Engine]:
     """The ``tesseract`` engine."""
-    renders = {"pdf": searchable_pdf, "hocr": hocr, "alto": alto, "tsv": tsv}
+    renders = {"pdf": text_layer_pdf, "hocr": hocr, "alto": alto, "tsv": tsv}
     return [Engine(ENGINE, read, "The Tesseract program, through pytesseract.", renders)]
