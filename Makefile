@@ -6,9 +6,17 @@ CHROMIUM := /usr/bin/chromium
 
 .PHONY: demo test lint tesseract unpaper browser bench bench-accuracy
 
+# ocrprep with its runtime dependencies only, as `pip install` gives a user: all the demo needs.
 $(BIN)/ocrprep: pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+# The dev extra on top (pytest, ruff, mypy, playwright, ocrmypdf...) for the tests, lint and benchmarks;
+# a stamp file, since no one program stands for the whole extra.
+DEV := $(VENV)/.dev-installed
+$(DEV): $(BIN)/ocrprep pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
@@ -59,19 +67,19 @@ browser:
 demo: $(BIN)/ocrprep tesseract
 	$(BIN)/ocrprep compare sample_scans --json compare.json
 
-lint: $(BIN)/ocrprep
+lint: $(DEV)
 	$(BIN)/ruff check src tests bench sample_scans plugins
 	$(BIN)/ruff format --check src tests bench sample_scans plugins
 	$(BIN)/mypy
 
-test: $(BIN)/ocrprep tesseract unpaper browser lint
+test: $(DEV) tesseract unpaper browser lint
 	$(BIN)/pytest
 
 # Speed and memory, as ratios measured in one run; figures are recorded in bench/README.md.
-bench: $(BIN)/ocrprep tesseract
+bench: $(DEV) tesseract
 	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 # Accuracy of five methods on the image families of bench/families.py (and ../shared/data when there):
 # writes bench/ACCURACY.md and bench/ACCURACY.json.
-bench-accuracy: $(BIN)/ocrprep tesseract unpaper
+bench-accuracy: $(DEV) tesseract unpaper
 	$(BIN)/python bench/accuracy.py
