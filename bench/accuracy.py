@@ -198,33 +198,31 @@ class Record:
 
 def run_task(task: Task) -> list[Record]:
     """Every method on the task's sample, timed here in the worker; no image goes back."""
-    sample, reading = task.sample, task.reading
     records = []
     for method in task.methods:
         error = None
         start = time.perf_counter()
         try:
-            text = METHODS[method](sample.image, sample.dpi, reading)
+            text = METHODS[method](task.sample.image, task.sample.dpi, task.reading)
         except InputError as exc:
             text, error = "", str(exc)
-        seconds = time.perf_counter() - start
-        result = score(sample.truth, text, reading.text)
-        records.append(
-            Record(
-                reading.family,
-                sample.name,
-                task.split,
-                method,
-                result.cer,
-                result.exact,
-                seconds,
-                None if reading.real else text,
-                result.chars,
-                result.char_errors,
-                error,
-            )
-        )
+        records.append(record(task, method, text, time.perf_counter() - start, error))
     return records
+
+
+def crashed(task: Task, why: str) -> list[Record]:
+    """The task's records when its worker died: every method read nothing."""
+    return [record(task, method, "", 0.0, why) for method in task.methods]
+
+
+def record(task: Task, method: str, text: str, seconds: float, error: str | None) -> Record:
+    """One method's read of the task's sample, scored."""
+    sample, reading = task.sample, task.reading
+    result = score(sample.truth, text, reading.text)
+    return Record(
+        reading.family, sample.name, task.split, method, result.cer, result.exact, seconds,
+        None if reading.real else text, result.chars, result.char_errors, error,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -476,8 +474,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     records: list[Record] = []
     start = time.perf_counter()
-    # Executor.map is annotated for paths, but maps any picklable item in order, as it does here.
-    for done, outcome in enumerate(Executor(args.jobs).map(run_task, tasks), 1):
+    for done, outcome in enumerate(Executor(args.jobs).map(run_task, tasks, crashed), 1):
         records += outcome
         if done % max(1, len(tasks) // 10) == 0 or done == len(tasks):
             print(f"{done}/{len(tasks)} images, {time.perf_counter() - start:.0f} s", file=sys.stderr)

@@ -50,7 +50,7 @@ def folder_pdf(folder: Path, count: int, out: Path) -> list[str]:
 
 def speckled_pdf(out: Path) -> list[str]:
     """The plugin test's speckled two-page scan, and its lines."""
-    sys.path.insert(0, str(PLUGIN / "tests"))
+    sys.path[:0] = [str(PLUGIN / "tests"), str(PLUGIN / "src")]
     from test_ocrmypdf_ocrprep import PAGES, speckled_page
 
     first, *rest = (speckled_page(lines, seed) for seed, lines in enumerate(PAGES))

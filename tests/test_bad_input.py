@@ -16,7 +16,7 @@ import pytest
 
 from ocrprep.images import display_path
 
-from .conftest import checksums, console_script, render_text, save
+from .conftest import PLUGINS, checksums, console_script, render_text, save
 from .corpus import make_corpus
 
 
@@ -240,3 +240,32 @@ def test_links_out_of_an_input_folder_are_not_followed_unless_asked(ocrprep_cli,
     assert "==> " + str(folder / "sibling.png") in result.stdout
     followed = ocrprep_cli("ocr", folder, "--follow-symlinks")
     assert followed.returncode == 3 and _error_names(followed.stderr) == ["etc.png"]
+
+
+@pytest.mark.parametrize("command", ["clean", "ocr"])
+def test_a_worker_killed_mid_page_fails_that_page_alone_and_the_batch_goes_on(ocrprep_cli, tmp_path, command):
+    """A real SIGKILL of a real worker (the plugin's stage kills its process on a black page)."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for i in range(6):
+        save(pages / f"p{i}.png", render_text(f"Page {i}", size=40))
+    save(pages / "p3.png", np.zeros((60, 200), np.uint8))  # the page that kills its worker
+    out = tmp_path / "out"
+    extra = ["-o", out] if command == "clean" else ["--clean"]
+    result = ocrprep_cli(
+        command, pages, *extra, "--jobs", "2", "--plugin", PLUGINS / "faulty_plugin.py",
+        "--pipeline", "kill-on-black | threshold(160)",
+    )  # fmt: skip
+    assert result.returncode == 3, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == [
+        f"Error: {pages / 'p3.png'}: the worker processing it stopped (signal 9); it may have run out "
+        "of memory: try fewer --jobs or a lower --pdf-dpi"
+    ]
+    assert "Traceback" not in result.stderr and "BrokenProcessPool" not in result.stderr
+    if command == "clean":
+        assert sorted(p.name for p in out.iterdir()) == [f"p{i}.png" for i in (0, 1, 2, 4, 5)]
+    else:
+        assert [line for line in result.stdout.splitlines() if line.startswith("Page")] == [
+            f"Page {i}" for i in (0, 1, 2, 4, 5)
+        ]

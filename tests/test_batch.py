@@ -83,4 +83,4 @@ def test_file_work_turns_a_bad_file_and_a_failing_page_into_failures(forty_scans
     (bad,) = FileWork(work)(forty_scans / "scan_20b.png")
     assert isinstance(bad, Failure) and "cannot read as an image" in bad.error
     paths = sorted(forty_scans.glob("*.png"))[:5]
-    assert list(Executor(jobs=2).map(str, paths)) == [str(p) for p in paths]
+    assert list(Executor(jobs=2).map(str, paths, lambda path, why: why)) == [str(p) for p in paths]

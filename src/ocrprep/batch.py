@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import functools
 import signal
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from .errors import InputError, UsageError
 from .images import PDF_DPI, Page, PageError, display_path, read_pages
@@ -102,19 +104,87 @@ class Executor:
     pdf_dpi: int = PDF_DPI
     """Resolution PDF pages are rendered at."""
 
-    def map(self, func: Callable[[Item], Result], paths: list[Item]) -> Iterator[Result]:
-        """``func(item)`` for every path (or other picklable item), in input order as results arrive."""
+    def map(
+        self, func: Callable[[Item], Result], paths: list[Item], on_crash: Callable[[Item, str], Result]
+    ) -> Iterator[Result]:
+        """``func(item)`` for every path (or other picklable item), in input order as results arrive.
+
+        A worker process that dies (killed, out of memory, a crash in a native library) costs only
+        the item it was on: that item's result is ``on_crash(item, why)``, and the batch goes on.
+        """
         if self.scheduler is not None:
             yield from _dask_map(func, paths, self.scheduler)
         elif self.jobs <= 1 or len(paths) <= 1:
             yield from map(func, paths)
         else:
-            with ProcessPoolExecutor(min(self.jobs, len(paths)), initializer=_ignore_interrupts) as pool:
-                try:
-                    yield from pool.map(func, paths)
-                except BaseException:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise
+            yield from _pool_map(func, paths, min(self.jobs, len(paths)), on_crash)
+
+
+def _pool_map(
+    func: Callable[[Item], Result], items: list[Item], jobs: int, on_crash: Callable[[Item, str], Result]
+) -> Iterator[Result]:
+    """``func`` over ``items`` in ``jobs`` processes, in order, surviving workers that die.
+
+    When a worker dies, the pool breaks and every item it held is a suspect. Each suspect is then
+    run alone in a fresh one-worker pool, so the one that kills its worker again is known and gets
+    ``on_crash``; the rest go on in a new pool. At most ``jobs + 1`` items are in a pool at once, so
+    a crash puts few items under suspicion.
+    """
+    results: dict[int, Result] = {}
+    queue, suspects = deque(range(len(items))), deque[int]()
+    emitted = 0
+    while emitted < len(items):
+        if suspects:
+            index = suspects.popleft()
+            finished: Iterable[tuple[int, Result]] = [(index, _alone(func, items[index], on_crash))]
+        else:
+            finished = _until_broken(func, items, queue, jobs, suspects)
+        for index, result in finished:
+            results[index] = result
+            while emitted in results:
+                yield results.pop(emitted)
+                emitted += 1
+
+
+def _until_broken(
+    func: Callable[[Item], Result], items: list[Item], queue: deque[int], jobs: int, suspects: deque[int]
+) -> Iterator[tuple[int, Result]]:
+    """(index, result) as items of ``queue`` finish in a pool; when it breaks, the items it held
+    go to ``suspects`` and this ends."""
+    with ProcessPoolExecutor(jobs, initializer=_ignore_interrupts) as pool:
+        running: dict[Future[Result], int] = {}
+        try:
+            while queue or running:
+                while queue and len(running) <= jobs:
+                    index = queue.popleft()
+                    running[pool.submit(func, items[index])] = index
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    if isinstance(future.exception(), BrokenProcessPool):
+                        suspects.extend(sorted(running.values()))
+                        return
+                    index = running.pop(future)
+                    yield index, future.result()
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _alone(func: Callable[[Item], Result], item: Item, on_crash: Callable[[Item, str], Result]) -> Result:
+    """``func(item)`` in a worker of its own; ``on_crash(item, why)`` if that worker dies."""
+    with ProcessPoolExecutor(1, initializer=_ignore_interrupts) as pool:
+        future = pool.submit(func, item)
+        processes: dict[int, Any] = getattr(pool, "_processes", None) or {}  # to read how it ended
+        workers = list(processes.values())
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            pass
+    # Read after the pool has shut down: its manager thread reaps the dead worker.
+    codes = [worker.exitcode for worker in workers if worker.exitcode]
+    how = f"signal {-codes[0]}" if codes and codes[0] < 0 else f"exit {codes[0]}" if codes else "died"
+    return on_crash(item, f"the worker processing it stopped ({how}); it may have run out of memory: "
+                          "try fewer --jobs or a lower --pdf-dpi")  # fmt: skip
 
 
 def _ignore_interrupts() -> None:
@@ -152,7 +222,11 @@ def run_batch(
     Failures go to ``on_failure``; Ctrl-C ends the iteration early with KeyboardInterrupt.
     """
     executor = executor or Executor()
-    for outcomes in executor.map(FileWork(work, executor.pdf_dpi), list(paths)):
+
+    def crashed(path: Path, why: str) -> list[T | Failure]:
+        return [Failure(display_path(path), why)]
+
+    for outcomes in executor.map(FileWork(work, executor.pdf_dpi), list(paths), crashed):
         for outcome in outcomes:
             if isinstance(outcome, Failure):
                 on_failure(outcome)

@@ -1,6 +1,10 @@
-"""Faults on purpose: a stage that raises and an engine that crashes."""
+"""Faults on purpose: a stage that raises, one that kills its process on a black page, and an
+engine that crashes."""
 
 from __future__ import annotations
+
+import os
+import signal
 
 from ocrprep import Engine, Stage, hookimpl
 
@@ -9,13 +13,23 @@ def explode(scan):
     raise RuntimeError("boom")
 
 
+def kill_on_black(scan):
+    """SIGKILL this process on an all-black page, as the out-of-memory killer would."""
+    if not scan.pixels.any():
+        os.kill(os.getpid(), signal.SIGKILL)
+    return scan.pixels.copy()
+
+
 def fall_over(image, dpi, options):
     raise RuntimeError("engine fell over")
 
 
 @hookimpl
 def preprocess_stages():
-    return [Stage("explode", explode, "Always raises.")]
+    return [
+        Stage("explode", explode, "Always raises."),
+        Stage("kill-on-black", kill_on_black, "Kills its process on an all-black page."),
+    ]
 
 
 @hookimpl
