@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from ocrprep.images import display_path
 
@@ -214,7 +215,26 @@ def test_hostile_file_names_and_values_run_no_command(ocrprep_cli, tmp_path):
     )
 
 
-def test_same_stem_from_two_folders_is_refused_not_overwritten(ocrprep_cli, tmp_path):
+def test_inputs_sharing_a_stem_are_all_processed_under_their_whole_names(ocrprep_cli, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    save(folder / "scan.png", render_text("111", size=40))
+    Image.fromarray(render_text("222", size=40)).save(folder / "scan.pdf", resolution=300)
+    save(folder / "other.png", render_text("333", size=40))
+    out = tmp_path / "out"
+    result = ocrprep_cli("clean", folder, "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["other.png", "scan.pdf.png", "scan.png.png"]
+    again = ocrprep_cli("clean", folder, "-o", out, "--skip-existing")
+    assert "cleaned 0 page(s), skipped 3" in again.stderr
+    texts = tmp_path / "texts"
+    result = ocrprep_cli("ocr", folder, "--digits", "-o", texts)
+    assert result.returncode == 0, result.stderr
+    read = {p.name: p.read_text().strip() for p in texts.iterdir()}
+    assert read == {"other.txt": "333", "scan.pdf.txt": "222", "scan.png.txt": "111"}
+
+
+def test_one_name_in_two_folders_is_refused_not_overwritten(ocrprep_cli, tmp_path):
     for name, text in (("a", "111"), ("b", "222")):
         (tmp_path / name).mkdir()
         save(tmp_path / name / "scan.png", render_text(text, size=40))

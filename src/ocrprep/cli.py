@@ -26,7 +26,7 @@ from .metrics import TextOptions
 from .pipeline import DEFAULT_PIPELINE, NAMED_PIPELINES, spec_value
 from .report import number as _number
 from .report import page_images, render_html, render_text, to_csv, to_json
-from .tasks import CleanWork, OcrWork, Reading
+from .tasks import CleanWork, OcrWork, Reading, output_name, shared_stems
 from .tune import tune as run_tune
 from .types import RecognizeOptions
 
@@ -289,7 +289,7 @@ def clean(
     single = len(inputs) == 1 and inputs[0].is_file() and output.suffix.lower() in IMAGE_SUFFIXES
     if single and output.suffix.lower() not in (".png", ".tif", ".tiff"):
         raise UsageError(f"{output}: cleaned images are written losslessly; use a .png or .tif name")
-    work = CleanWork(settings, output, single, save_stages, skip_existing)
+    work = CleanWork(settings, output, single, save_stages, skip_existing, shared_stems(files))
     failures: list[Failure] = []
     report = _failure_log(failures)
     files = [path for path in files if _output_is_free(path, work.file_target, files, report)]
@@ -381,19 +381,18 @@ def ocr(
     files = run.files(inputs)
     failures: list[Failure] = []
     report = _failure_log(failures)
-    folder = output is not None and (several or output.is_dir())
+    target_of = None
     if output is not None:
-        files = [
-            p for p in files if _output_is_free(p, _document_target(output, folder, kind), files, report)
-        ]
+        target_of = _document_target(output, several or output.is_dir(), kind, shared_stems(files))
+        files = [p for p in files if _output_is_free(p, target_of, files, report)]
     work = OcrWork(settings, do_clean, keep_better, formats, pdf_image, measure=verbose)
     pages: list[Reading] = []
     pdf_pages: list[bytes] = []
     done = 0
 
     def file_done() -> None:
-        if pages and output is not None:
-            _write_document(kind, pages, _document_target(output, folder, kind)(pages[0].path), report)
+        if pages and target_of is not None:
+            _write_document(kind, pages, target_of(pages[0].path), report)
         elif pages and kind != "txt":
             sys.stdout.buffer.write(join(kind, [p.documents[kind] for p in pages]))
         pages.clear()
@@ -422,9 +421,9 @@ def ocr(
     return _exit_code(len(failures))
 
 
-def _document_target(output: Path, folder: bool, kind: str) -> Callable[[Path], Path]:
-    """Where ``ocr -o`` writes an input's document: ``output``, or ``output/<stem><suffix>``."""
-    return lambda path: output / f"{path.stem}{FORMATS[kind]}" if folder else output
+def _document_target(output: Path, folder: bool, kind: str, shared: frozenset[str]) -> Callable[[Path], Path]:
+    """Where ``ocr -o`` writes an input's document: ``output``, or ``output/<name><suffix>``."""
+    return lambda path: output / f"{output_name(path, shared)}{FORMATS[kind]}" if folder else output
 
 
 def _write_document(kind: str, pages: list[Reading], target: Path, report: Callable[[Failure], None]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,12 +17,27 @@ from .measure import describe
 from .types import Scan
 
 
+def shared_stems(files: Iterable[Path]) -> frozenset[str]:
+    """The stems that files of different names have (``scan.png``, ``scan.pdf``). Files of one name
+    in two folders share their whole name too; the second of them is refused instead."""
+    counts = Counter(stem for stem, _ in {(path.stem, path.name) for path in files})
+    return frozenset(stem for stem, count in counts.items() if count > 1)
+
+
+def output_name(path: Path, shared: frozenset[str]) -> str:
+    """What an input's outputs are named after: its stem, or its whole name when another input of
+    the batch has the same stem (``scan.png`` and ``scan.pdf`` write ``scan.png.png`` and
+    ``scan.pdf.png``), so that neither overwrites the other and the names stay predictable."""
+    return path.name if path.stem in shared else path.stem
+
+
 @dataclass(frozen=True)
 class CleanWork:
     """Clean a page and write it losslessly, atomically, with its DPI.
 
-    Writes ``OUT/<stem>.png`` (``<stem>.<page>.png`` for a page of a multi-page file), or the one
-    ``target`` file when the batch has a single input; with ``save_stages``, every stage's output too.
+    Writes ``OUT/<name>.png`` (``<name>.<page>.png`` for a page of a multi-page file; ``<name>`` is
+    :func:`output_name`), or the one ``target`` file when the batch has a single input; with
+    ``save_stages``, every stage's output too.
     """
 
     settings: Settings
@@ -28,17 +45,23 @@ class CleanWork:
     single_target: bool = False
     save_stages: Path | None = None
     skip_existing: bool = False
+    shared: frozenset[str] = frozenset()
+    """Stems that several inputs of the batch have (see :func:`shared_stems`)."""
 
     def file_target(self, path: Path) -> Path:
         """Where a one-page input file's output goes."""
-        return self.output if self.single_target else self.output / f"{path.stem}.png"
+        return self.output if self.single_target else self.output / f"{output_name(path, self.shared)}.png"
 
     def target(self, page: Page) -> Path:
         if not self.single_target:
-            return self.output / f"{page.stem}.png"
+            return self.output / f"{self.page_name(page)}.png"
         if page.count == 1:
             return self.output
         return self.output.with_stem(f"{self.output.stem}.{page.number}")
+
+    def page_name(self, page: Page) -> str:
+        name = output_name(page.path, self.shared)
+        return f"{name}.{page.number}" if page.count > 1 else name
 
     def __call__(self, page: Page) -> tuple[str, Path | None]:
         """The page's label and where it was written; None when skipped as already there."""
@@ -49,7 +72,8 @@ class CleanWork:
         for number, (step, scan) in enumerate(self.settings.chain().stages(page.image, page.dpi), 1):
             pixels, dpi = scan.pixels, scan.dpi
             if self.save_stages is not None:
-                _write(self.save_stages / f"{page.stem}.{number}-{step.stage.name}.png", pixels, dpi)
+                name = f"{self.page_name(page)}.{number}-{step.stage.name}.png"
+                _write(self.save_stages / name, pixels, dpi)
         _write(target, pixels, dpi)
         return page.label, target
 
