@@ -10,7 +10,7 @@ import pytest
 from ocrprep.batch import Executor, Failure, FileWork
 from ocrprep.errors import InputError
 
-from .conftest import render_text, save
+from .conftest import PLUGINS, render_text, save
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +84,27 @@ def test_file_work_turns_a_bad_file_and_a_failing_page_into_failures(forty_scans
     assert isinstance(bad, Failure) and "cannot read as an image" in bad.error
     paths = sorted(forty_scans.glob("*.png"))[:5]
     assert list(Executor(jobs=2).map(str, paths, lambda path, why: why)) == [str(p) for p in paths]
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_on_a_dask_cluster_a_page_that_kills_its_workers_fails_alone(ocrprep_cli, tmp_path):
+    distributed = pytest.importorskip("distributed", reason="the dask extra is part of the dev install")
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for i in range(4):
+        save(pages / f"p{i}.png", render_text(f"Page {i}", size=40))
+    save(pages / "p2.png", np.zeros((60, 200), np.uint8))  # kills whichever worker takes it
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        result = ocrprep_cli(
+            "clean", pages, "-o", tmp_path / "out", "--scheduler", cluster.scheduler_address,
+            "--plugin", PLUGINS / "faulty_plugin.py", "--pipeline", "kill-on-black | threshold(160)",
+        )  # fmt: skip
+    assert result.returncode == 3, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == [
+        f"Error: {pages / 'p2.png'}: the Dask workers processing it stopped each time; it may need more "
+        "memory than a worker has"
+    ]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["p0.png", "p1.png", "p3.png"]

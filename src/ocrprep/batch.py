@@ -113,7 +113,7 @@ class Executor:
         the item it was on: that item's result is ``on_crash(item, why)``, and the batch goes on.
         """
         if self.scheduler is not None:
-            yield from _dask_map(func, paths, self.scheduler)
+            yield from _dask_map(func, paths, self.scheduler, on_crash)
         elif self.jobs <= 1 or len(paths) <= 1:
             yield from map(func, paths)
         else:
@@ -192,9 +192,13 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _dask_map(func: Callable[[Item], Result], paths: list[Item], scheduler: str) -> Iterator[Result]:
+def _dask_map(
+    func: Callable[[Item], Result], paths: list[Item], scheduler: str, on_crash: Callable[[Item, str], Result]
+) -> Iterator[Result]:
+    """``func`` over ``paths`` on a Dask cluster, in order. Dask retries a task whose worker died
+    on another worker; a task that kills every worker it is given fails with ``on_crash``."""
     try:
-        from distributed import Client
+        from distributed import Client, KilledWorker
     except ImportError:
         raise UsageError("the dask executor needs the extra: pip install 'ocrprep[dask]'") from None
     try:
@@ -204,8 +208,12 @@ def _dask_map(func: Callable[[Item], Result], paths: list[Item], scheduler: str)
     with client:
         futures = client.map(func, paths, pure=False)
         try:
-            for future in futures:
-                yield future.result()
+            for path, future in zip(paths, futures, strict=True):
+                try:
+                    yield future.result()
+                except KilledWorker:
+                    yield on_crash(path, "the Dask workers processing it stopped each time; it may need "
+                                         "more memory than a worker has")  # fmt: skip
         finally:
             client.cancel(futures)
 
