@@ -32,6 +32,22 @@ def save(path: Path, image: np.ndarray, dpi: int | None = 300) -> Path:
     return path
 
 
+KILLER_PIPELINE = "kill-on-black | threshold(160)"
+"""With plugins/faulty_plugin.py: a pipeline whose worker process is SIGKILLed on an all-black page."""
+
+
+def pages_with_a_killer(folder: Path, count: int, killer: int) -> list[str]:
+    """``folder`` with pages p0..p<count-1>.png reading "Page <n>", page ``killer`` all black
+    (see ``KILLER_PIPELINE``); the other pages' texts."""
+    folder.mkdir()
+    for i in range(count):
+        save(
+            folder / f"p{i}.png",
+            render_text(f"Page {i}", size=40) if i != killer else np.zeros((60, 200), np.uint8),
+        )
+    return [f"Page {i}" for i in range(count) if i != killer]
+
+
 def checksums(paths: Iterable[Path]) -> dict[Path, str]:
     """SHA-256 of every file, to prove inputs were not touched."""
     return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths if p.is_file()}

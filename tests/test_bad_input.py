@@ -17,7 +17,15 @@ from PIL import Image
 
 from ocrprep.images import display_path
 
-from .conftest import PLUGINS, checksums, console_script, render_text, save
+from .conftest import (
+    KILLER_PIPELINE,
+    PLUGINS,
+    checksums,
+    console_script,
+    pages_with_a_killer,
+    render_text,
+    save,
+)
 from .corpus import make_corpus
 
 
@@ -266,15 +274,12 @@ def test_links_out_of_an_input_folder_are_not_followed_unless_asked(ocrprep_cli,
 def test_a_worker_killed_mid_page_fails_that_page_alone_and_the_batch_goes_on(ocrprep_cli, tmp_path, command):
     """A real SIGKILL of a real worker (the plugin's stage kills its process on a black page)."""
     pages = tmp_path / "pages"
-    pages.mkdir()
-    for i in range(6):
-        save(pages / f"p{i}.png", render_text(f"Page {i}", size=40))
-    save(pages / "p3.png", np.zeros((60, 200), np.uint8))  # the page that kills its worker
+    texts = pages_with_a_killer(pages, 6, killer=3)
     out = tmp_path / "out"
     extra = ["-o", out] if command == "clean" else ["--clean"]
     result = ocrprep_cli(
         command, pages, *extra, "--jobs", "2", "--plugin", PLUGINS / "faulty_plugin.py",
-        "--pipeline", "kill-on-black | threshold(160)",
+        "--pipeline", KILLER_PIPELINE,
     )  # fmt: skip
     assert result.returncode == 3, result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
@@ -286,6 +291,4 @@ def test_a_worker_killed_mid_page_fails_that_page_alone_and_the_batch_goes_on(oc
     if command == "clean":
         assert sorted(p.name for p in out.iterdir()) == [f"p{i}.png" for i in (0, 1, 2, 4, 5)]
     else:
-        assert [line for line in result.stdout.splitlines() if line.startswith("Page")] == [
-            f"Page {i}" for i in (0, 1, 2, 4, 5)
-        ]
+        assert [line for line in result.stdout.splitlines() if line.startswith("Page")] == texts

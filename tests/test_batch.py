@@ -10,7 +10,7 @@ import pytest
 from ocrprep.batch import Executor, Failure, FileWork
 from ocrprep.errors import InputError
 
-from .conftest import PLUGINS, render_text, save
+from .conftest import KILLER_PIPELINE, PLUGINS, pages_with_a_killer, render_text, save
 
 
 @pytest.fixture(scope="module")
@@ -90,16 +90,13 @@ def test_file_work_turns_a_bad_file_and_a_failing_page_into_failures(forty_scans
 def test_on_a_dask_cluster_a_page_that_kills_its_workers_fails_alone(ocrprep_cli, tmp_path):
     distributed = pytest.importorskip("distributed", reason="the dask extra is part of the dev install")
     pages = tmp_path / "pages"
-    pages.mkdir()
-    for i in range(4):
-        save(pages / f"p{i}.png", render_text(f"Page {i}", size=40))
-    save(pages / "p2.png", np.zeros((60, 200), np.uint8))  # kills whichever worker takes it
+    pages_with_a_killer(pages, 4, killer=2)
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
         result = ocrprep_cli(
             "clean", pages, "-o", tmp_path / "out", "--scheduler", cluster.scheduler_address,
-            "--plugin", PLUGINS / "faulty_plugin.py", "--pipeline", "kill-on-black | threshold(160)",
+            "--plugin", PLUGINS / "faulty_plugin.py", "--pipeline", KILLER_PIPELINE,
         )  # fmt: skip
     assert result.returncode == 3, result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
