@@ -193,3 +193,23 @@ def test_a_searchable_pdf_shows_the_chosen_image_with_the_text_layer_on_the_word
             top=page.get_height() - word.top * scale,
         )
         assert word.text in bounded
+
+
+def test_a_page_wider_than_tesseract_reads_is_shrunk_for_it_and_its_boxes_map_back(ocrprep_cli, tmp_path):
+    line = render_text("Invoice 4711 paid", size=40)
+    wide = np.full((line.shape[0], 33_000), 255, np.uint8)  # Tesseract reads at most 32,767 px a side
+    wide[:, 32_000 : 32_000 + line.shape[1]] = line
+    path = save(tmp_path / "wide.png", wide)
+    result = ocrprep_cli("ocr", path, "--format", "tsv", "-o", tmp_path / "wide.tsv")
+    assert result.returncode == 0, result.stderr
+    height = round(line.shape[0] * 32767 / 33000)
+    dpi = round(300 * np.sqrt(32767 / 33000 * height / line.shape[0]))  # lengths shrink by the area's root
+    assert result.stderr == (
+        f"Warning: a 33000x{line.shape[0]} px page is larger than engine tesseract reads (32767 px a side); "
+        f"it reads it at 32767x{height} px, {dpi} DPI\n"
+    )
+    rows = [r.split("\t") for r in (tmp_path / "wide.tsv").read_text().splitlines()[1:]]
+    words = {r[11]: int(r[6]) for r in rows if r[0] == "5" and r[11].strip()}
+    assert list(words) == ["Invoice", "4711", "paid"]
+    assert abs(words["Invoice"] - 32_000 - 20) <= 6  # render_text leaves a 20 px margin
+    assert [int(v) for v in rows[0][6:10]] == [0, 0, 33_000, line.shape[0]]

@@ -20,6 +20,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
 
+import cv2
 import numpy as np
 import pluggy
 
@@ -27,7 +28,7 @@ from . import hookspecs
 from .errors import InputError, OcrprepError, PluginError, UsageError
 from .hookspecs import PROJECT
 from .pipeline import DEFAULT_PIPELINE, Pipeline, parse_pipeline, parse_pipeline_file
-from .types import Engine, Recognition, RecognizeOptions, Scan, Stage
+from .types import Engine, Recognition, RecognizeOptions, Scan, Stage, Warped
 
 Contribution = TypeVar("Contribution", Stage, Engine)
 
@@ -197,8 +198,26 @@ class Host:
 
     def read(self, scan: Scan, options: RecognizeOptions) -> Recognition:
         """Read a (cleaned) page; the word boxes refer to the input file's pixels."""
-        result = self.recognize(scan.pixels, scan.dpi, options)
-        return replace(result, words=scan.input_words(result.words))
+        fitted = self.fitted(scan, options)
+        result = self.recognize(fitted.pixels, fitted.dpi, options)
+        return replace(result, words=fitted.input_words(result.words))
+
+    def fitted(self, scan: Scan, options: RecognizeOptions, warn: bool = True) -> Scan:
+        """``scan`` shrunk to the engine's ``max_side`` (DPI scaled, the way back to the input kept)."""
+        limit = self.engine(options.engine).max_side
+        height, width = scan.pixels.shape
+        if limit is None or max(height, width) <= limit:
+            return scan
+        factor = limit / max(height, width)
+        size = (max(1, min(limit, round(width * factor))), max(1, min(limit, round(height * factor))))
+        small = cv2.resize(scan.pixels, size, interpolation=cv2.INTER_AREA)
+        fitted = scan.followed_by(Warped.scale(small, size[0] / width, size[1] / height))
+        if warn:
+            log.warning(
+                "a %dx%d px page is larger than engine %s reads (%d px a side); it reads it at %dx%d px, "
+                "%s DPI", width, height, options.engine, limit, *size, fitted.dpi or "unknown",
+            )  # fmt: skip
+        return fitted
 
     def render(self, kind: str, image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> bytes:
         """The ``kind`` document (e.g. ``pdf``) of ``image``, written by the engine ``options`` names."""

@@ -123,7 +123,9 @@ class OcrWork:
             result, kept = keep_read(
                 host.read(cleaned, options), lambda: host.read(original, options), self.keep_better
             )
-        read = cleaned if kept == "cleaned" and cleaned is not None else original
+        read = host.fitted(
+            cleaned if kept == "cleaned" and cleaned is not None else original, options, warn=False
+        )
         shown = cleaned if self.pdf_image == "cleaned" and cleaned is not None else original
         documents = {
             kind: page_document(

@@ -584,14 +584,17 @@ class Engine:
 
     ``read`` takes a read-only 2-D ``uint8`` image and its DPI (None when unknown) and returns a
     :class:`Recognition` with word boxes in the image's pixels. ``renders`` maps an output format
-    (``"pdf"``: a one-page searchable PDF of the image; ``"hocr"``, ``"alto"``, ``"tsv"`` ...) to a
-    function of the same arguments that returns the document's bytes; leave out what it cannot write.
+    (``"pdf"``: a one-page PDF of the image's invisible text; ``"hocr"``, ``"alto"``, ``"tsv"`` ...)
+    to a function of the same arguments that returns the document's bytes; leave out what it cannot
+    write. ``max_side`` is the longest side in pixels the engine reads: the host shrinks larger
+    images to fit, with the DPI scaled and the boxes mapped back, and says so in a warning.
     """
 
     name: str
     read: Reader
     doc: str
     renders: Mapping[str, Renderer] = field(default_factory=dict)
+    max_side: int | None = None
     plugin: str = ""
     """The plugin that contributed the engine; filled in by the host."""
 

@@ -24,6 +24,8 @@ from ..types import Engine, Recognition, RecognizeOptions
 ENGINE = "tesseract"
 DOUBTFUL = 50
 """A digit line read with a lower mean word confidence (0-100) than this is read again as one word."""
+MAX_SIDE = 32767
+"""The longest image side in pixels Tesseract reads ("Image too large" beyond)."""
 SINGLE_WORD_PSM = 8
 """Tesseract's page segmentation mode for one word."""
 INSTALL_HINT = (
@@ -137,4 +139,4 @@ def tsv(image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> bytes:
 def recognize_engines() -> Sequence[Engine]:
     """The ``tesseract`` engine."""
     renders = {"pdf": text_layer_pdf, "hocr": hocr, "alto": alto, "tsv": tsv}
-    return [Engine(ENGINE, read, "The Tesseract program, through pytesseract.", renders)]
+    return [Engine(ENGINE, read, "The Tesseract program, through pytesseract.", renders, MAX_SIDE)]
