@@ -292,3 +292,15 @@ def test_a_worker_killed_mid_page_fails_that_page_alone_and_the_batch_goes_on(oc
         assert sorted(p.name for p in out.iterdir()) == [f"p{i}.png" for i in (0, 1, 2, 4, 5)]
     else:
         assert [line for line in result.stdout.splitlines() if line.startswith("Page")] == texts
+
+
+@pytest.mark.parametrize("stated", [1, 20_000])
+def test_a_resolution_no_scan_has_is_taken_as_unknown_with_a_warning(ocrprep_cli, tmp_path, stated):
+    path = save(tmp_path / "odd.png", render_text("4711", size=40), dpi=stated)
+    result = ocrprep_cli("ocr", path, "--digits", "--verbose")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "4711"
+    assert f"Warning: {path}: states {stated} DPI, outside 50-4800; its resolution is taken as unknown" in (
+        result.stderr.splitlines()
+    )
+    assert "dpi unknown" in result.stderr

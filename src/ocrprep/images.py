@@ -25,6 +25,8 @@ MAX_IMAGE_BYTES = 1 << 30
 _EXPECTED = "expected a complete PNG, JPEG, TIFF, BMP, WebP or PDF file"
 
 log = logging.getLogger(__name__)
+DPI_RANGE = (50, 4800)
+"""The resolutions a file may state and be believed."""
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ def read_pages(path: Path, pdf_dpi: int = PDF_DPI) -> Iterator[Page | PageError]
             except (OSError, ValueError, SyntaxError, EOFError) as exc:
                 yield PageError(label, f"cannot read this page ({exc}); {_EXPECTED}")
                 continue
-            yield Page(path, number, count, pixels, _dpi(img))
+            yield Page(path, number, count, pixels, _dpi(img, label))
 
 
 def _pdf_pages(path: Path, dpi: int) -> Iterator[Page | PageError]:
@@ -219,12 +221,20 @@ def write_image(path: Path, image: np.ndarray, dpi: int | None) -> None:
         Image.fromarray(image).save(handle, format=fmt, **extra)
 
 
-def _dpi(img: Image.Image) -> int | None:
+def _dpi(img: Image.Image, label: str) -> int | None:
+    """The resolution the file states; None when it states none, or one no scan has (``DPI_RANGE``),
+    which is said in a warning: Tesseract sized text from a 1-DPI or a 20,000-DPI tag badly."""
     dpi = img.info.get("dpi")
     if not dpi:
         return None
     value = round(float(dpi[0]))
-    return value if value > 1 else None
+    low, high = DPI_RANGE
+    if not low <= value <= high:
+        log.warning(
+            "%s: states %d DPI, outside %d-%d; its resolution is taken as unknown", label, value, low, high
+        )
+        return None
+    return value
 
 
 def _to_unit(values: np.ndarray) -> np.ndarray:
@@ -252,7 +262,7 @@ def load_image(source: str | Path | Image.Image | np.ndarray) -> tuple[np.ndarra
     if isinstance(source, np.ndarray):
         return source, None
     if isinstance(source, Image.Image):
-        return pil_to_array(ImageOps.exif_transpose(source)), _dpi(source)
+        return pil_to_array(ImageOps.exif_transpose(source)), _dpi(source, "the image")
     path = Path(source)
     try:
         page = next(read_pages(path))
