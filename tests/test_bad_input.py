@@ -304,3 +304,18 @@ def test_a_resolution_no_scan_has_is_taken_as_unknown_with_a_warning(ocrprep_cli
         result.stderr.splitlines()
     )
     assert "dpi unknown" in result.stderr
+
+
+def test_an_image_over_the_memory_budget_is_read_smaller_with_a_warning(ocrprep_cli, tmp_path):
+    page = np.tile(render_text("4711", size=40), (3, 3))
+    path, (height, width) = save(tmp_path / "big.png", page), page.shape
+    budget = 24 * (width * height) // 4  # room for a quarter of the pixels
+    result = ocrprep_cli("ocr", path, "--max-memory", str(budget), "--verbose")
+    assert result.returncode == 0, result.stderr
+    assert "4711" in result.stdout
+    size = f"{int(width * 0.5)}x{int(height * 0.5)}"
+    assert (
+        f"Warning: {path}: {width}x{height} px is more than the memory budget allows (--max-memory); "
+        f"read at {size} px"
+    ) in result.stderr.splitlines()
+    assert "dpi 150," in result.stderr

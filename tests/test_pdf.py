@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pypdfium2 as pdfium
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from .conftest import PLUGINS, render_text
 
@@ -61,3 +61,27 @@ def test_a_broken_pdf_is_one_clear_error(ocrprep_cli, tmp_path):
         and "cannot read as a PDF" in result.stderr
         and "Traceback" not in result.stderr
     )
+
+
+def test_a_giant_page_is_rendered_within_the_memory_budget_and_read(ocrprep_cli, tmp_path):
+    """A 116-inch square page: 35,000 px a side at 300 DPI, 1.2 GB of gray before any cleanup."""
+    poster = Image.new("L", (1200, 1200), 255)
+    ImageDraw.Draw(poster).text(
+        (100, 500), "Poster 4711 printed", font=ImageFont.load_default(size=40), fill=0
+    )
+    poster.save(tmp_path / "giant.pdf", resolution=1200 / (35_000 / 300))
+    result = ocrprep_cli("ocr", tmp_path / "giant.pdf", "--max-memory", "1GiB", "--verbose")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Poster 4711 printed"
+    budget_dpi = int(72 * (2**30 / 24) ** 0.5 / 8400)  # 24 bytes a pixel in 1 GiB, on 8,400 pt a side
+    assert (
+        f"Warning: {tmp_path / 'giant.pdf'}: the page would be 1225 Mpx at 300 DPI, more than the memory "
+        f"budget allows (--max-memory); rendered at {budget_dpi} DPI"
+    ) in result.stderr.splitlines()
+    assert f"dpi {budget_dpi}," in result.stderr
+
+
+def test_a_bad_memory_size_is_a_usage_error(ocrprep_cli, tmp_path):
+    result = ocrprep_cli("ocr", tmp_path / "x.png", "--max-memory", "lots")
+    assert result.returncode == 2
+    assert "'lots' is not a size; write e.g. 3GiB, 500MB or 2G" in result.stderr

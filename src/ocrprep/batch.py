@@ -9,6 +9,7 @@ batch goes on; any other error (a missing engine, a bad pipeline) stops the batc
 from __future__ import annotations
 
 import functools
+import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -24,6 +25,11 @@ from .pipeline import Pipeline
 from .plugins import Host
 from .types import RecognizeOptions
 
+BYTES_PER_PIXEL = 24
+"""Peak working memory per pixel of a gray page: the default pipeline's measure and stages took
+about 18 times the page's bytes (bench/README.md), plus the rendered or decoded copies."""
+MEMORY_SHARE = 0.75
+"""The part of the machine's memory a batch plans to use by default; the rest is the system's."""
 T = TypeVar("T")
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -77,11 +83,13 @@ class FileWork(Generic[T]):
 
     work: Callable[[Page], T]
     pdf_dpi: int = PDF_DPI
+    max_pixels: int | None = None
+    """The most pixels a page may have; larger ones are read smaller (see ``read_pages``)."""
 
     def __call__(self, path: Path) -> list[T | Failure]:
         outcomes: list[T | Failure] = []
         try:
-            for page in read_pages(path, self.pdf_dpi):
+            for page in read_pages(path, self.pdf_dpi, self.max_pixels):
                 if isinstance(page, PageError):
                     outcomes.append(Failure(page.label, str(page)))
                     continue
@@ -103,6 +111,14 @@ class Executor:
     """Address of a running Dask scheduler, e.g. ``tcp://10.0.0.5:8786``; None runs locally."""
     pdf_dpi: int = PDF_DPI
     """Resolution PDF pages are rendered at."""
+    max_memory: int | None = None
+    """Bytes each worker may use for a page; None: the machine's memory shared by the workers."""
+
+    @property
+    def max_pixels(self) -> int:
+        """The most pixels a page may have to stay within ``max_memory`` (see ``BYTES_PER_PIXEL``)."""
+        memory = self.max_memory or int(MEMORY_SHARE * physical_memory() / max(1, self.jobs))
+        return max(1, memory // BYTES_PER_PIXEL)
 
     def map(
         self, func: Callable[[Item], Result], paths: list[Item], on_crash: Callable[[Item, str], Result]
@@ -218,6 +234,11 @@ def _dask_map(
             client.cancel(futures)
 
 
+def physical_memory() -> int:
+    """The machine's memory in bytes."""
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
 def run_batch(
     paths: Iterable[Path],
     work: Callable[[Page], T],
@@ -234,7 +255,8 @@ def run_batch(
     def crashed(path: Path, why: str) -> list[T | Failure]:
         return [Failure(display_path(path), why)]
 
-    for outcomes in executor.map(FileWork(work, executor.pdf_dpi), list(paths), crashed):
+    file_work = FileWork(work, executor.pdf_dpi, executor.max_pixels)
+    for outcomes in executor.map(file_work, list(paths), crashed):
         for outcome in outcomes:
             if isinstance(outcome, Failure):
                 on_failure(outcome)

@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import logging
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Iterable
@@ -140,6 +141,24 @@ jobs_option = click.option(
 )
 
 
+SIZE_UNITS = {"": 1, "k": 1000, "m": 1000**2, "g": 1000**3, "t": 1000**4,
+              "ki": 1024, "mi": 1024**2, "gi": 1024**3, "ti": 1024**4}  # fmt: skip
+
+
+class ByteSize(click.ParamType):  # type: ignore[type-arg]  # generic only in click 8.3+
+    """A size in bytes: ``3GiB``, ``500MB``, ``2G`` or a plain number."""
+
+    name = "size"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]i?)?b?\s*", str(value), re.IGNORECASE)
+        if not match:
+            self.fail(f"{value!r} is not a size; write e.g. 3GiB, 500MB or 2G", param, ctx)
+        return int(float(match[1]) * SIZE_UNITS[(match[2] or "").lower()])
+
+
 def batch_options(func: F) -> F:
     """--jobs, --scheduler and --pdf-dpi: where and how the batch runs; --follow-symlinks: what it reads."""
     func = jobs_option(func)
@@ -149,6 +168,14 @@ def batch_options(func: F) -> F:
         default=PDF_DPI,
         show_default=True,
         help="Resolution to render PDF pages at.",
+    )(func)
+    func = click.option(
+        "--max-memory",
+        type=ByteSize(),
+        default=None,
+        metavar="SIZE",
+        help="Memory each worker may use for a page, e.g. 3GiB (default: 3/4 of the machine's, "
+        "shared by the jobs); larger pages are read at a lower resolution.",
     )(func)
     func = click.option(
         "--follow-symlinks",
@@ -220,7 +247,10 @@ def _run(kwargs: dict[str, Any]) -> Run:
         kwargs.pop("plugins"), kwargs.pop("disabled"), kwargs.pop("pipeline_spec", None),
         kwargs.pop("pipeline_file", None), options,
     )  # fmt: skip
-    executor = Executor(kwargs.pop("jobs", 1), kwargs.pop("scheduler", None), kwargs.pop("pdf_dpi", PDF_DPI))
+    executor = Executor(
+        kwargs.pop("jobs", 1), kwargs.pop("scheduler", None), kwargs.pop("pdf_dpi", PDF_DPI),
+        kwargs.pop("max_memory", None),
+    )  # fmt: skip
     return Run(settings, executor, kwargs.pop("follow_symlinks", False), kwargs.pop("verbose"))
 
 

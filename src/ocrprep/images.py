@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
 import tempfile
 import warnings
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
@@ -92,10 +94,14 @@ class PageError(InputError):
         self.label = label
 
 
-def read_pages(path: Path, pdf_dpi: int = PDF_DPI) -> Iterator[Page | PageError]:
+def read_pages(
+    path: Path, pdf_dpi: int = PDF_DPI, max_pixels: int | None = None
+) -> Iterator[Page | PageError]:
     """Every page of ``path``, upright (EXIF orientation applied), with its DPI when the file has one.
 
-    A PDF's pages are rendered in gray at ``pdf_dpi``. Raises InputError, with what to do, when the
+    A PDF's pages are rendered in gray at ``pdf_dpi``. A page of more than ``max_pixels`` (the
+    memory budget's share) is rendered, or shrunk after decoding, to fit, its DPI scaled, with one
+    warning. Raises InputError, with what to do, when the
     file cannot be opened; a page that cannot be decoded is yielded as a PageError in its place, and
     the next pages are still read.
     """
@@ -103,7 +109,7 @@ def read_pages(path: Path, pdf_dpi: int = PDF_DPI) -> Iterator[Page | PageError]
         if path.stat().st_size > MAX_IMAGE_BYTES:
             raise InputError(f"file is larger than {MAX_IMAGE_BYTES >> 20} MiB; split or shrink it")
         if path.suffix.lower() == ".pdf":
-            yield from _pdf_pages(path, pdf_dpi)
+            yield from _pdf_pages(path, pdf_dpi, max_pixels)
             return
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -128,11 +134,12 @@ def read_pages(path: Path, pdf_dpi: int = PDF_DPI) -> Iterator[Page | PageError]
             except (OSError, ValueError, SyntaxError, EOFError) as exc:
                 yield PageError(label, f"cannot read this page ({exc}); {_EXPECTED}")
                 continue
-            yield Page(path, number, count, pixels, _dpi(img, label))
+            yield _within(Page(path, number, count, pixels, _dpi(img, label)), max_pixels)
 
 
-def _pdf_pages(path: Path, dpi: int) -> Iterator[Page | PageError]:
-    """Render each page of a PDF with PDFium, as 8-bit gray at ``dpi``."""
+def _pdf_pages(path: Path, dpi: int, max_pixels: int | None) -> Iterator[Page | PageError]:
+    """Render each page of a PDF with PDFium, as 8-bit gray at ``dpi`` (less where the page would
+    not fit ``max_pixels``)."""
     import pypdfium2 as pdfium
 
     try:
@@ -142,15 +149,39 @@ def _pdf_pages(path: Path, dpi: int) -> Iterator[Page | PageError]:
     try:
         count = len(document)
         for number in range(1, count + 1):
+            label = f"{display_path(path)}[{number}]" if count > 1 else display_path(path)
             try:
-                bitmap = document[number - 1].render(scale=dpi / 72, grayscale=True)
+                page = document[number - 1]
+                width, height = page.get_size()
+                used = dpi
+                if max_pixels and width * height * (dpi / 72) ** 2 > max_pixels:
+                    used = max(1, math.floor(72 * math.sqrt(max_pixels / (width * height))))
+                    log.warning("%s: the page would be %d Mpx at %d DPI, more than the memory budget "
+                                "allows (--max-memory); rendered at %d DPI", label,
+                                width * height * (dpi / 72) ** 2 / 1e6, dpi, used)  # fmt: skip
+                bitmap = page.render(scale=used / 72, grayscale=True)
                 pixels = np.asarray(bitmap.to_pil().convert("L")).copy()
+                del bitmap
             except pdfium.PdfiumError as exc:
-                yield PageError(f"{display_path(path)}[{number}]", f"cannot render this page ({exc})")
+                yield PageError(label, f"cannot render this page ({exc})")
                 continue
-            yield Page(path, number, count, pixels, dpi)
+            yield Page(path, number, count, pixels, used)
     finally:
         document.close()
+
+
+def _within(page: Page, max_pixels: int | None) -> Page:
+    """``page`` shrunk to ``max_pixels`` when it has more, its DPI scaled, with a warning."""
+    height, width = page.image.shape[:2]
+    if not max_pixels or width * height <= max_pixels:
+        return page
+    factor = math.sqrt(max_pixels / (width * height))
+    size = (max(1, int(width * factor)), max(1, int(height * factor)))
+    small = cv2.resize(page.image, size, interpolation=cv2.INTER_AREA)
+    dpi = None if page.dpi is None else max(1, round(page.dpi * factor))
+    log.warning("%s: %dx%d px is more than the memory budget allows (--max-memory); read at %dx%d px",
+                page.label, width, height, *size)  # fmt: skip
+    return replace(page, image=small, dpi=dpi)
 
 
 def pil_to_array(img: Image.Image) -> np.ndarray:
