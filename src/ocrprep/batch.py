@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from .errors import InputError, UsageError
-from .images import PDF_DPI, Page, PageError, display_path, read_pages
+from .images import PDF_DPI, Page, PageError, display_path, read_pages, remove_partial_outputs
 from .pipeline import Pipeline
 from .plugins import Host
 from .types import RecognizeOptions
@@ -167,7 +167,7 @@ def _until_broken(
 ) -> Iterator[tuple[int, Result]]:
     """(index, result) as items of ``queue`` finish in a pool; when it breaks, the items it held
     go to ``suspects`` and this ends."""
-    with ProcessPoolExecutor(jobs, initializer=_ignore_interrupts) as pool:
+    with ProcessPoolExecutor(jobs, initializer=_init_worker) as pool:
         running: dict[Future[Result], int] = {}
         try:
             while queue or running:
@@ -188,7 +188,7 @@ def _until_broken(
 
 def _alone(func: Callable[[Item], Result], item: Item, on_crash: Callable[[Item, str], Result]) -> Result:
     """``func(item)`` in a worker of its own; ``on_crash(item, why)`` if that worker dies."""
-    with ProcessPoolExecutor(1, initializer=_ignore_interrupts) as pool:
+    with ProcessPoolExecutor(1, initializer=_init_worker) as pool:
         future = pool.submit(func, item)
         processes: dict[int, Any] = getattr(pool, "_processes", None) or {}  # to read how it ended
         workers = list(processes.values())
@@ -203,9 +203,16 @@ def _alone(func: Callable[[Item], Result], item: Item, on_crash: Callable[[Item,
                           "try fewer --jobs or a lower --pdf-dpi")  # fmt: skip
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the main process, which stops the batch and keeps what is done."""
+def _init_worker() -> None:
+    """Workers leave Ctrl-C to the main process, which stops the batch and keeps what is done. A
+    worker terminated (SIGTERM) because another one died removes its half-written output first."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_worker)
+
+
+def _stop_worker(signum: int, frame: object) -> None:
+    remove_partial_outputs()
+    os._exit(128 + signum)
 
 
 def _dask_map(

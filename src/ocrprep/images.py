@@ -226,6 +226,7 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    _WRITING.add(tmp)
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
@@ -236,6 +237,19 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        _WRITING.discard(tmp)
+
+
+_WRITING: set[str] = set()
+"""The hidden files of this process's writes in progress."""
+
+
+def remove_partial_outputs() -> None:
+    """Delete the hidden files of writes in progress, for a process told to stop at once (a worker
+    the pool terminates after another worker died)."""
+    for tmp in list(_WRITING):
+        Path(tmp).unlink(missing_ok=True)
 
 
 def _umask() -> int:
