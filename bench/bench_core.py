@@ -147,8 +147,8 @@ def bench_memory(folder: Path) -> None:
     pixels = page(A4_600, 10000)
     path = folder / "a4_600.png"
     Image.fromarray(pixels).save(path, dpi=(600, 600))
-    baseline = _peak_rss_mib(["--version"])
-    peak = _peak_rss_mib(["clean", str(path), "-o", str(folder / "out.png"), "--jobs", "1"])
+    baseline = peak_rss_mib(["--version"])
+    peak = peak_rss_mib(["clean", str(path), "-o", str(folder / "out.png"), "--jobs", "1"])
     size = pixels.nbytes / 2**20
     print(f"4. clean of one 600-DPI A4 page ({pixels.size / 1e6:.1f} Mpx, {size:.0f} MiB as 8-bit gray): "
           f"peak RSS {peak:.0f} MiB, {peak - baseline:.0f} MiB above ocrprep's start-up ({baseline:.0f} MiB) "
@@ -162,7 +162,7 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
-def _peak_rss_mib(args: list[str]) -> float:
+def peak_rss_mib(args: list[str]) -> float:
     """Peak resident memory of ``ocrprep ARGS``, read with the resource module by a small launcher.
 
     Linux carries a parent's memory high-water mark into a forked child, so the child is started

@@ -1,0 +1,96 @@
+"""Bounds a user meets (issue 14): memory per page, the giant page, start-up, per-file overhead.
+
+1. peak RSS of ``ocrprep clean`` (default pipeline) on A4 at 300 and 600 DPI, above start-up, as a
+   multiple of the page's gray bytes (goal: at most 6x);
+2. ``ocrprep ocr --clean`` of a 35,000-px-square PDF page (a 116-inch poster at 300 DPI) with
+   ``--max-memory 3GiB``: time and peak RSS (goal: read, within 3 GiB);
+3. start-up of ``ocrprep --version``, ``--help``, ``stages`` and ``plugins`` as a ratio to
+   ``python -c pass`` (goal: at most 6x), and the per-file overhead of ``ocrprep clean`` on a
+   one-line image (its time minus the pipeline's own time in this process).
+
+    .venv/bin/python bench/bench_limits.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from bench_core import page, peak_rss_mib
+from PIL import Image, ImageDraw, ImageFont
+
+import ocrprep
+
+A4 = {300: (3508, 2480), 600: (7016, 4960)}
+POSTER_PT = 8400  # 116.7 inches: 35,000 px a side at 300 DPI
+STARTUP_GOAL = 6
+
+
+def median_seconds(command: list[str], repeats: int = 5) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_a4(folder: Path) -> None:
+    baseline = peak_rss_mib(["--version"])
+    for dpi, shape in A4.items():
+        pixels = page(shape, 4000 * dpi // 300)
+        path = folder / f"a4_{dpi}.png"
+        Image.fromarray(pixels).save(path, dpi=(dpi, dpi))
+        peak = peak_rss_mib(["clean", str(path), "-o", str(folder / "out.png"), "--jobs", "1"])
+        size = pixels.nbytes / 2**20
+        print(f"1. clean of A4 at {dpi} DPI ({pixels.size / 1e6:.1f} Mpx, {size:.0f} MiB): peak RSS "
+              f"{peak:.0f} MiB, {peak - baseline:.0f} MiB above start-up = {(peak - baseline) / size:.1f}x "
+              "the page (goal <= 6x)")  # fmt: skip
+
+
+def bench_poster(folder: Path) -> None:
+    poster = Image.new("L", (1200, 1200), 255)
+    ImageDraw.Draw(poster).text((100, 500), "Poster 4711", font=ImageFont.load_default(size=40), fill=0)
+    path = folder / "poster.pdf"
+    poster.save(path, resolution=1200 / (POSTER_PT / 72))
+    start = time.perf_counter()
+    peak = peak_rss_mib(["ocr", str(path), "--clean", "--max-memory", "3GiB"])
+    seconds = time.perf_counter() - start
+    print(f"2. ocr --clean of a {POSTER_PT}-pt-square PDF page (35,000 px a side at 300 DPI), "
+          f"--max-memory 3GiB: {seconds:.1f} s, peak RSS {peak:.0f} MiB "
+          "(goal: read, <= 3072 MiB)")  # fmt: skip
+
+
+def bench_startup(folder: Path) -> None:
+    bare = median_seconds([sys.executable, "-c", "pass"])
+    for args in (["--version"], ["--help"], ["stages"], ["plugins"]):
+        seconds = median_seconds([sys.executable, "-m", "ocrprep", *args])
+        print(f"3. ocrprep {' '.join(args)}: {seconds * 1000:.0f} ms = {seconds / bare:.0f}x python -c pass "
+              f"({bare * 1000:.0f} ms; goal <= {STARTUP_GOAL}x)")  # fmt: skip
+    line = np.full((80, 600), 255, np.uint8)
+    line[30:50, 40:560:12] = 0
+    path = folder / "line.png"
+    Image.fromarray(line).save(path, dpi=(300, 300))
+    whole = median_seconds([sys.executable, "-m", "ocrprep", "clean", str(path), "-o", str(folder / "o.png")])
+    start = time.perf_counter()
+    ocrprep.clean(line, "auto")
+    work = time.perf_counter() - start
+    print(f"3. clean of one one-line image: {whole * 1000:.0f} ms, of which "
+          f"{(whole - work) * 1000:.0f} ms is per-file overhead "
+          "(start-up, plugins, reading, writing)")  # fmt: skip
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        bench_a4(Path(tmp))
+        bench_poster(Path(tmp))
+        bench_startup(Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
