@@ -320,3 +320,20 @@ def test_an_image_over_the_memory_budget_is_read_smaller_with_a_warning(ocrprep_
         f"read at {size} px"
     ) in result.stderr.splitlines()
     assert "dpi 150," in result.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_page_over_the_page_timeout_fails_alone(ocrprep_cli, tmp_path, jobs):
+    pages = tmp_path / "pages"
+    pages_with_a_killer(pages, 4, killer=1)  # the black page stalls for a minute under stall-on-black
+    out = tmp_path / "out"
+    start = time.monotonic()
+    result = ocrprep_cli(
+        "clean", pages, "-o", out, "--jobs", jobs, "--page-timeout", "3",
+        "--plugin", PLUGINS / "faulty_plugin.py", "--pipeline", "stall-on-black | threshold(160)",
+    )  # fmt: skip
+    assert time.monotonic() - start < 40
+    assert result.returncode == 3, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == [f"Error: {pages / 'p1.png'}: took longer than 3 s (--page-timeout); raise the limit"]
+    assert sorted(p.name for p in out.iterdir()) == ["p0.png", "p2.png", "p3.png"]

@@ -8,9 +8,11 @@ batch goes on; any other error (a missing engine, a bad pipeline) stops the batc
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -77,6 +79,34 @@ def _pipeline(
     return _host(plugins, disabled).pipeline(spec, file)
 
 
+class PageTimeout(BaseException):
+    """A page's time ran out. A BaseException, so that no stage's or engine's error handling
+    turns it into that step's own failure."""
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float | None) -> Iterator[None]:
+    """Raise PageTimeout in this thread when ``seconds`` pass inside the block (a real-time timer).
+
+    Only in a process's main thread, where signals are delivered: pool workers and a batch run here
+    (``--jobs 1``). Python code is interrupted at once; a native call when it returns.
+    """
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise PageTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 @dataclass(frozen=True)
 class FileWork(Generic[T]):
     """Apply a page's work to every page of one file; failures become values, so they can travel."""
@@ -85,6 +115,8 @@ class FileWork(Generic[T]):
     pdf_dpi: int = PDF_DPI
     max_pixels: int | None = None
     """The most pixels a page may have; larger ones are read smaller (see ``read_pages``)."""
+    page_timeout: float | None = None
+    """Seconds a page may take; a slower one fails alone (see :func:`_deadline`)."""
 
     def __call__(self, path: Path) -> list[T | Failure]:
         outcomes: list[T | Failure] = []
@@ -94,9 +126,13 @@ class FileWork(Generic[T]):
                     outcomes.append(Failure(page.label, str(page)))
                     continue
                 try:
-                    outcomes.append(self.work(page))
+                    with _deadline(self.page_timeout):
+                        outcomes.append(self.work(page))
                 except InputError as exc:
                     outcomes.append(Failure(page.label, str(exc)))
+                except PageTimeout:
+                    error = f"took longer than {self.page_timeout:g} s (--page-timeout); raise the limit"
+                    outcomes.append(Failure(page.label, error))
         except InputError as exc:
             outcomes.append(Failure(display_path(path), str(exc)))
         return outcomes
@@ -113,6 +149,8 @@ class Executor:
     """Resolution PDF pages are rendered at."""
     max_memory: int | None = None
     """Bytes each worker may use for a page; None: the machine's memory shared by the workers."""
+    page_timeout: float | None = None
+    """Seconds a page may take; None: no limit."""
 
     @property
     def max_pixels(self) -> int:
@@ -262,7 +300,7 @@ def run_batch(
     def crashed(path: Path, why: str) -> list[T | Failure]:
         return [Failure(display_path(path), why)]
 
-    file_work = FileWork(work, executor.pdf_dpi, executor.max_pixels)
+    file_work = FileWork(work, executor.pdf_dpi, executor.max_pixels, executor.page_timeout)
     for outcomes in executor.map(file_work, list(paths), crashed):
         for outcome in outcomes:
             if isinstance(outcome, Failure):

@@ -178,6 +178,13 @@ def batch_options(func: F) -> F:
         "shared by the jobs); larger pages are read at a lower resolution.",
     )(func)
     func = click.option(
+        "--page-timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=None,
+        metavar="SECONDS",
+        help="Fail a page that takes longer than this, alone; the batch goes on.",
+    )(func)
+    func = click.option(
         "--follow-symlinks",
         is_flag=True,
         help="Also read links in input folders that point outside them.",
@@ -249,7 +256,7 @@ def _run(kwargs: dict[str, Any]) -> Run:
     )  # fmt: skip
     executor = Executor(
         kwargs.pop("jobs", 1), kwargs.pop("scheduler", None), kwargs.pop("pdf_dpi", PDF_DPI),
-        kwargs.pop("max_memory", None),
+        kwargs.pop("max_memory", None), kwargs.pop("page_timeout", None),
     )  # fmt: skip
     return Run(settings, executor, kwargs.pop("follow_symlinks", False), kwargs.pop("verbose"))
 
