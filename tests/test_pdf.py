@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 
+import pikepdf
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
@@ -85,3 +87,65 @@ def test_a_bad_memory_size_is_a_usage_error(ocrprep_cli, tmp_path):
     result = ocrprep_cli("ocr", tmp_path / "x.png", "--max-memory", "lots")
     assert result.returncode == 2
     assert "'lots' is not a size; write e.g. 3GiB, 500MB or 2G" in result.stderr
+
+
+def _image_page(pdf: pikepdf.Pdf, image: Image.Image, rotate: int = 0) -> None:
+    """Append a page showing ``image`` at 300 DPI, the way Pillow writes it (DCT, CCITT, CMYK ...)."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="PDF", resolution=300)
+    with pikepdf.open(io.BytesIO(buffer.getvalue())) as single:
+        pdf.pages.extend(single.pages)
+    if rotate:
+        pdf.pages[-1].rotate(rotate, relative=False)
+
+
+def _vector_page(pdf: pikepdf.Pdf, text: str) -> None:
+    """Append a page whose text is drawn in Helvetica, with no image at all."""
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))  # fmt: skip
+    page = pdf.add_blank_page(page_size=(300, 80))
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.Contents = pdf.make_stream(f"BT /F1 28 Tf 20 30 Td ({text}) Tj ET".encode())
+
+
+def test_odd_pdfs_each_read_as_a_user_expects(ocrprep_cli, tmp_path):
+    """CMYK, palette and CCITT bilevel images, a /Rotate page, two images on a page, a vector-only
+    page, a blank page and an odd MediaBox, in one PDF; then encrypted and page-less ones."""
+    line = Image.fromarray(render_text("Invoice 4711", size=40))
+    pdf = pikepdf.new()
+    _image_page(pdf, line.convert("CMYK"))
+    _image_page(pdf, line.convert("P"))
+    _image_page(pdf, line.convert("1"))  # Pillow writes bilevel images with CCITT G4 compression
+    _image_page(pdf, line.rotate(90, expand=True), rotate=90)  # shown upright by the page's /Rotate
+    pair = Image.new("L", (line.width * 2 + 40, line.height), 255)
+    pair.paste(line, (0, 0))
+    pair.paste(Image.fromarray(render_text("paid", size=40)), (line.width + 40, 0))
+    _image_page(pdf, pair)
+    _vector_page(pdf, "Vector 4711")
+    pdf.add_blank_page(page_size=(200, 100))
+    _vector_page(pdf, "Moved 4711")
+    pdf.pages[-1].MediaBox = [-500, -300, -200, -220]  # origin far off zero
+    pdf.pages[-1].Contents = pdf.make_stream(b"BT /F1 28 Tf -480 -270 Td (Moved 4711) Tj ET")
+    pdf.save(tmp_path / "odd.pdf")
+    result = ocrprep_cli("ocr", tmp_path / "odd.pdf", "--psm", "6", "-o", tmp_path / "odd.txt")
+    assert result.returncode == 0, result.stderr
+    pages = [text.strip() for text in (tmp_path / "odd.txt").read_text().split("\f")]
+    assert pages == ["Invoice 4711"] * 4 + ["Invoice 4711 paid", "Vector 4711", "", "Moved 4711"]
+
+    locked = tmp_path / "locked.pdf"
+    pdf.save(locked, encryption=pikepdf.Encryption(owner="owner", user="secret"))
+    refused = ocrprep_cli("ocr", locked)
+    assert refused.returncode == 3
+    assert (
+        refused.stderr.splitlines()[0]
+        == f"Error: {locked}: is encrypted; give its password with --pdf-password"
+    )
+    wrong = ocrprep_cli("ocr", locked, "--pdf-password", "guess")
+    assert "is encrypted, and the --pdf-password given does not open it" in wrong.stderr
+    opened = ocrprep_cli("ocr", locked, "--pdf-password", "secret", "--psm", "6", "-o", tmp_path / "l.txt")
+    assert opened.returncode == 0 and (tmp_path / "l.txt").read_text() == (tmp_path / "odd.txt").read_text()
+
+    empty = tmp_path / "empty.pdf"
+    pikepdf.new().save(empty)
+    none = ocrprep_cli("ocr", empty)
+    assert none.returncode == 3 and none.stderr.splitlines()[0].startswith(f"Error: {empty}: ")

@@ -117,11 +117,12 @@ class FileWork(Generic[T]):
     """The most pixels a page may have; larger ones are read smaller (see ``read_pages``)."""
     page_timeout: float | None = None
     """Seconds a page may take; a slower one fails alone (see :func:`_deadline`)."""
+    pdf_password: str | None = None
 
     def __call__(self, path: Path) -> list[T | Failure]:
         outcomes: list[T | Failure] = []
         try:
-            for page in read_pages(path, self.pdf_dpi, self.max_pixels):
+            for page in read_pages(path, self.pdf_dpi, self.max_pixels, self.pdf_password):
                 if isinstance(page, PageError):
                     outcomes.append(Failure(page.label, str(page)))
                     continue
@@ -151,6 +152,8 @@ class Executor:
     """Bytes each worker may use for a page; None: the machine's memory shared by the workers."""
     page_timeout: float | None = None
     """Seconds a page may take; None: no limit."""
+    pdf_password: str | None = None
+    """The password that opens encrypted PDF inputs."""
 
     @property
     def max_pixels(self) -> int:
@@ -300,7 +303,9 @@ def run_batch(
     def crashed(path: Path, why: str) -> list[T | Failure]:
         return [Failure(display_path(path), why)]
 
-    file_work = FileWork(work, executor.pdf_dpi, executor.max_pixels, executor.page_timeout)
+    file_work = FileWork(
+        work, executor.pdf_dpi, executor.max_pixels, executor.page_timeout, executor.pdf_password
+    )
     for outcomes in executor.map(file_work, list(paths), crashed):
         for outcome in outcomes:
             if isinstance(outcome, Failure):

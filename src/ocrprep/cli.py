@@ -178,6 +178,12 @@ def batch_options(func: F) -> F:
         "shared by the jobs); larger pages are read at a lower resolution.",
     )(func)
     func = click.option(
+        "--pdf-password",
+        metavar="PASSWORD",
+        default=None,
+        help="The password of encrypted PDF inputs.",
+    )(func)
+    func = click.option(
         "--page-timeout",
         type=click.FloatRange(min=0, min_open=True),
         default=None,
@@ -256,7 +262,7 @@ def _run(kwargs: dict[str, Any]) -> Run:
     )  # fmt: skip
     executor = Executor(
         kwargs.pop("jobs", 1), kwargs.pop("scheduler", None), kwargs.pop("pdf_dpi", PDF_DPI),
-        kwargs.pop("max_memory", None), kwargs.pop("page_timeout", None),
+        kwargs.pop("max_memory", None), kwargs.pop("page_timeout", None), kwargs.pop("pdf_password", None),
     )  # fmt: skip
     return Run(settings, executor, kwargs.pop("follow_symlinks", False), kwargs.pop("verbose"))
 

@@ -95,7 +95,7 @@ class PageError(InputError):
 
 
 def read_pages(
-    path: Path, pdf_dpi: int = PDF_DPI, max_pixels: int | None = None
+    path: Path, pdf_dpi: int = PDF_DPI, max_pixels: int | None = None, pdf_password: str | None = None
 ) -> Iterator[Page | PageError]:
     """Every page of ``path``, upright (EXIF orientation applied), with its DPI when the file has one.
 
@@ -109,7 +109,7 @@ def read_pages(
         if path.stat().st_size > MAX_IMAGE_BYTES:
             raise InputError(f"file is larger than {MAX_IMAGE_BYTES >> 20} MiB; split or shrink it")
         if path.suffix.lower() == ".pdf":
-            yield from _pdf_pages(path, pdf_dpi, max_pixels)
+            yield from _pdf_pages(path, pdf_dpi, max_pixels, pdf_password)
             return
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -137,17 +137,25 @@ def read_pages(
             yield _within(Page(path, number, count, pixels, _dpi(img, label)), max_pixels)
 
 
-def _pdf_pages(path: Path, dpi: int, max_pixels: int | None) -> Iterator[Page | PageError]:
+def _pdf_pages(
+    path: Path, dpi: int, max_pixels: int | None, password: str | None
+) -> Iterator[Page | PageError]:
     """Render each page of a PDF with PDFium, as 8-bit gray at ``dpi`` (less where the page would
-    not fit ``max_pixels``)."""
+    not fit ``max_pixels``), opening it with ``password`` when it is encrypted."""
     import pypdfium2 as pdfium
 
     try:
-        document = pdfium.PdfDocument(path)
+        document = pdfium.PdfDocument(path, password=password)
     except pdfium.PdfiumError as exc:
-        raise InputError(f"cannot read as a PDF ({exc}); expected a complete, unencrypted PDF") from None
+        if b"/Encrypt" not in path.read_bytes():
+            raise InputError(f"cannot read as a PDF ({exc}); expected a complete PDF with pages") from None
+        if password is None:
+            raise InputError("is encrypted; give its password with --pdf-password") from None
+        raise InputError("is encrypted, and the --pdf-password given does not open it") from None
     try:
         count = len(document)
+        if count == 0:
+            raise InputError("is a PDF without pages")
         for number in range(1, count + 1):
             label = f"{display_path(path)}[{number}]" if count > 1 else display_path(path)
             try:
