@@ -335,7 +335,7 @@ def clean(
     work = CleanWork(settings, output, single, save_stages, skip_existing, shared_stems(files))
     failures: list[Failure] = []
     report = _failure_log(failures)
-    files = [path for path in files if _output_is_free(path, work.file_target, files, report)]
+    files = _free_outputs(files, work.file_target, report)
     written = skipped = 0
     with _progress() as progress:
         task = progress.add_task("cleaning", total=len(files))
@@ -350,19 +350,28 @@ def clean(
     return _exit_code(len(failures))
 
 
-def _output_is_free(
-    path: Path, target_of: Callable[[Path], Path], files: list[Path], report: Callable[[Failure], None]
-) -> bool:
-    """Refuse an input whose output would overwrite an input or another input's output."""
-    target = target_of(path)
-    if target.resolve() in {p.resolve() for p in files}:
-        report(Failure(str(path), f"the output {target} would overwrite an input; choose another -o"))
-        return False
-    first = next(p for p in files if target_of(p) == target)
-    if first != path:
-        report(Failure(str(path), f"has the same name as {first}, whose output is {target}; rename one"))
-        return False
-    return True
+def _free_outputs(
+    files: list[Path], target_of: Callable[[Path], Path], report: Callable[[Failure], None]
+) -> list[Path]:
+    """The inputs whose output overwrites neither an input nor an earlier input's output; the
+    others are reported."""
+    inputs = {p.resolve() for p in files}
+    first: dict[Path, Path] = {}
+    free = []
+    for path in files:
+        target = target_of(path)
+        if target.resolve() in inputs:
+            report(Failure(str(path), f"the output {target} would overwrite an input; choose another -o"))
+        elif target in first:
+            report(
+                Failure(
+                    str(path), f"has the same name as {first[target]}, whose output is {target}; rename one"
+                )
+            )
+        else:
+            first[target] = path
+            free.append(path)
+    return free
 
 
 @cli.command()
@@ -427,7 +436,7 @@ def ocr(
     target_of = None
     if output is not None:
         target_of = _document_target(output, several or output.is_dir(), kind, shared_stems(files))
-        files = [p for p in files if _output_is_free(p, target_of, files, report)]
+        files = _free_outputs(files, target_of, report)
     work = OcrWork(settings, do_clean, keep_better, formats, pdf_image, measure=verbose)
     pages: list[Reading] = []
     pdf_pages: list[bytes] = []
