@@ -17,6 +17,7 @@ import functools
 import io
 from typing import Any
 
+import numpy as np
 import pytesseract as _pytesseract
 from pytesseract import (
     Output,
@@ -110,18 +111,18 @@ def image_to_pdf_or_hocr(image: Any, lang: str | None = None, config: str = "", 
                          extension: str = "pdf", timeout: float = 0,
                          pipeline: str = DEFAULT_PIPELINE) -> bytes:  # fmt: skip
     """A searchable PDF page (``image`` under the text read off the cleaned one) or hOCR."""
-    cleaned, config, scan = _cleaned(image, config, pipeline)
-    if scan is None:
-        document: bytes = _pytesseract.image_to_pdf_or_hocr(cleaned, lang, config, nice, extension, timeout)
+    if pipeline == "none":
+        document: bytes = _pytesseract.image_to_pdf_or_hocr(image, lang, config, nice, extension, timeout)
         return document
+    pixels, dpi = load_image(image)
+    cleaned, config, scan = _clean(pixels, dpi, config, pipeline)
     if extension == "pdf":
         text_layer = _pytesseract.image_to_pdf_or_hocr(
             cleaned, lang, f"{config} -c textonly_pdf=1", nice, "pdf", timeout
         )
-        pixels, dpi = load_image(image)
         return documents.pdf_page(text_layer, scan, to_gray(pixels), dpi)
     hocr = _pytesseract.image_to_pdf_or_hocr(cleaned, lang, config, nice, extension, timeout)
-    return documents.move_hocr(hocr.decode(), scan, _name(image), load_image(image)[1]).encode()
+    return documents.move_hocr(hocr.decode(), scan, _name(image), dpi).encode()
 
 
 def image_to_alto_xml(image: Any, lang: str | None = None, config: str = "", nice: int = 0,
@@ -144,7 +145,11 @@ def _cleaned(image: Any, config: str, pipeline: str) -> tuple[Any, str, Scan | N
     and the cleaned Scan (None for ``none``)."""
     if pipeline == "none":
         return image, config, None
-    pixels, dpi = load_image(image)
+    return _clean(*load_image(image), config, pipeline)
+
+
+def _clean(pixels: np.ndarray, dpi: int | None, config: str, pipeline: str) -> tuple[np.ndarray, str, Scan]:
+    """The cleaned pixels, the config with their DPI (unless it gives one), and their Scan."""
     scan = _pipeline(pipeline).process(pixels, dpi)
     if scan.dpi and "--dpi" not in config:
         config = f"--dpi {scan.dpi} {config}".strip()
