@@ -48,6 +48,11 @@ def pages_with_a_killer(folder: Path, count: int, killer: int) -> list[str]:
     return [f"Page {i}" for i in range(count) if i != killer]
 
 
+def error_lines(stderr: str) -> list[str]:
+    """The ``Error: ...`` lines a command printed."""
+    return [line for line in stderr.splitlines() if line.startswith("Error:")]
+
+
 def checksums(paths: Iterable[Path]) -> dict[Path, str]:
     """SHA-256 of every file, to prove inputs were not touched."""
     return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths if p.is_file()}

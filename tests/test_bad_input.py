@@ -22,6 +22,7 @@ from .conftest import (
     PLUGINS,
     checksums,
     console_script,
+    error_lines,
     pages_with_a_killer,
     render_text,
     save,
@@ -283,7 +284,7 @@ def test_a_worker_killed_mid_page_fails_that_page_alone_and_the_batch_goes_on(oc
         "--pipeline", KILLER_PIPELINE,
     )  # fmt: skip
     assert result.returncode == 3, result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    errors = error_lines(result.stderr)
     assert errors == [
         f"Error: {pages / 'p3.png'}: the worker processing it stopped (signal 9); it may have run out "
         "of memory: try fewer --jobs or a lower --pdf-dpi"
@@ -334,6 +335,6 @@ def test_a_page_over_the_page_timeout_fails_alone(ocrprep_cli, tmp_path, jobs):
     )  # fmt: skip
     assert time.monotonic() - start < 40
     assert result.returncode == 3, result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    errors = error_lines(result.stderr)
     assert errors == [f"Error: {pages / 'p1.png'}: took longer than 3 s (--page-timeout); raise the limit"]
     assert sorted(p.name for p in out.iterdir()) == ["p0.png", "p2.png", "p3.png"]

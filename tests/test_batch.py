@@ -10,7 +10,7 @@ import pytest
 from ocrprep.batch import Executor, Failure, FileWork
 from ocrprep.errors import InputError
 
-from .conftest import KILLER_PIPELINE, PLUGINS, pages_with_a_killer, render_text, save
+from .conftest import KILLER_PIPELINE, PLUGINS, error_lines, pages_with_a_killer, render_text, save
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ def test_on_a_dask_cluster_a_page_that_kills_its_workers_fails_alone(ocrprep_cli
             "--plugin", PLUGINS / "faulty_plugin.py", "--pipeline", KILLER_PIPELINE,
         )  # fmt: skip
     assert result.returncode == 3, result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    errors = error_lines(result.stderr)
     assert errors == [
         f"Error: {pages / 'p2.png'}: the Dask workers processing it stopped each time; it may need more "
         "memory than a worker has"

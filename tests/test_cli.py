@@ -12,7 +12,7 @@ import pytest
 
 from ocrprep.images import read_pages
 
-from .conftest import PLUGINS, checksums, save
+from .conftest import PLUGINS, checksums, error_lines, save
 
 EXTRA = PLUGINS / "extra_plugin.py"
 
@@ -36,7 +36,7 @@ def test_compare_reports_good_files_names_the_bad_one_and_touches_no_input(ocrpr
     before = checksums(batch.iterdir())
     result = ocrprep_cli("compare", batch, "--json", tmp_path / "r.json")
     assert result.returncode == 3, result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    errors = error_lines(result.stderr)
     assert errors == [f"Error: {batch / 'c.png'}: " + errors[0].split(": ", 2)[2]]
     assert "Traceback" not in result.stderr
     report = json.loads((tmp_path / "r.json").read_text())
@@ -226,7 +226,7 @@ def test_a_stage_that_raises_names_file_stage_and_plugin_and_the_batch_goes_on(o
         "--plugin", PLUGINS / "faulty_plugin.py",
     )  # fmt: skip
     assert result.returncode == 3
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    errors = error_lines(result.stderr)
     assert errors == [
         f"Error: {batch / name}: stage explode of plugin faulty_plugin failed: RuntimeError: boom"
         for name in ("a.png", "b.png")
