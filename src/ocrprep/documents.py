@@ -56,7 +56,7 @@ def move_tsv(table: str, scan: Scan) -> str:
     for row in rows[1:]:
         cells = row.split("\t")
         if len(cells) >= 12:
-            box = (0, 0, width, height) if cells[0] == "1" else _box(scan, *map(int, cells[_TSV_BOX]))
+            box = (0, 0, width, height) if cells[0] == "1" else scan.input_box(*map(int, cells[_TSV_BOX]))
             cells[_TSV_BOX] = map(str, box)
         out.append("\t".join(cells))
     return "\n".join(out) + "\n"
@@ -68,7 +68,7 @@ def move_hocr(document: str, scan: Scan, image_name: str, dpi: int | None) -> st
 
     def bbox(match: re.Match[str]) -> str:
         x0, y0, x1, y1 = map(int, match.groups())
-        left, top, width, height = _box(scan, x0, y0, x1 - x0, y1 - y0)
+        left, top, width, height = scan.input_box(x0, y0, x1 - x0, y1 - y0)
         return f"bbox {left} {top} {left + width} {top + height}"
 
     width, height = scan.input_size
@@ -88,7 +88,7 @@ def move_alto(document: str, scan: Scan, image_name: str) -> str:
         found = {k: int(v) for k, v in re.findall(r'\b(HPOS|VPOS|WIDTH|HEIGHT)="(-?\d+)"', tag)}
         if "HPOS" not in found or "VPOS" not in found:
             return tag
-        box = _box(scan, found["HPOS"], found["VPOS"], found.get("WIDTH", 0), found.get("HEIGHT", 0))
+        box = scan.input_box(found["HPOS"], found["VPOS"], found.get("WIDTH", 0), found.get("HEIGHT", 0))
         for name, value in zip(("HPOS", "VPOS", "WIDTH", "HEIGHT"), box, strict=True):
             tag = re.sub(rf'\b{name}="-?\d+"', f'{name}="{value}"', tag)
         return tag
@@ -261,7 +261,3 @@ JOINERS: dict[str, Callable[[Sequence[bytes]], bytes]] = {
 }
 """How each format joins pages. PAGE XML holds one page per document, so it has none: a
 multi-page input writes one PAGE file per page."""
-
-
-def _box(scan: Scan, left: int, top: int, width: int, height: int) -> tuple[int, int, int, int]:
-    return (left, top, width, height) if scan.same_geometry else scan.input_box(left, top, width, height)

@@ -8,6 +8,7 @@ Coordinates are pixel edges: pixel ``(x, y)`` covers ``[x, x + 1) x [y, y + 1)``
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
 import math
 import re
@@ -307,14 +308,16 @@ class Scan:
             moved.append(replace(word, left=left, top=top, width=width, height=height))
         return tuple(moved)
 
-    @property
+    @functools.cached_property
     def same_geometry(self) -> bool:
         """Whether these pixels lie on the input page's grid (no stage rescaled, cropped or rotated)."""
         return bool(np.allclose(self.to_input, np.eye(3)))
 
     def input_box(self, left: float, top: float, width: float, height: float) -> tuple[int, int, int, int]:
         """A box (left, top, width, height) in these pixels, as the upright box it covers on the input
-        page, within the page."""
+        page, within the page (the box itself when no stage changed the geometry)."""
+        if self.same_geometry:
+            return int(left), int(top), int(width), int(height)
         linear, shift = self.to_input[:2, :2], self.to_input[:2, 2]
         # The box of a mapped rectangle is |A| times its size; solve for the input rectangle's size.
         centre = linear @ (left + width / 2, top + height / 2) + shift
