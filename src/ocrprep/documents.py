@@ -176,17 +176,17 @@ def pdf_page(text_layer: bytes, read: Scan, image: np.ndarray, dpi: int | None) 
 
 
 def page_document(
-    kind: str, text: str, read: Scan, render: Callable[[str], bytes], shown: np.ndarray, name: str,
+    kind: str, text: str, read: Scan, render: Callable[[str], bytes], shown: Scan, name: str,
     dpi: int | None,
 ) -> bytes:  # fmt: skip
     """One page in format ``kind``, from the ``text`` read off the ``read`` pixels and the engine's
-    ``render(format)`` of them; boxes on the input page, a PDF page showing ``shown``. ``name``
-    and ``dpi`` are the input file's."""
+    ``render(format)`` of them; boxes on the input page, a PDF page showing ``shown`` on the input
+    page's grid. ``name`` and ``dpi`` are the input file's."""
     if kind == "txt":
         return text.encode()
     document = render(ENGINE_FORMATS[kind])
     if kind == "pdf":
-        return pdf_page(document, read, shown, dpi)
+        return pdf_page(document, read, shown.input_pixels(), dpi)
     if kind == "hocr":
         return move_hocr(document.decode(), read, name, dpi).encode()
     if kind == "alto":

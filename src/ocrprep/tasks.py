@@ -130,7 +130,7 @@ class OcrWork:
         documents = {
             kind: page_document(
                 kind, result.text, read, lambda render: host.render(render, read.pixels, read.dpi, options),
-                shown.input_pixels(), display_path(page.path), page.dpi,
+                shown, display_path(page.path), page.dpi,
             )
             for kind in self.formats
         }  # fmt: skip
