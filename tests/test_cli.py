@@ -246,3 +246,26 @@ def test_stages_lists_each_default_as_a_pipeline_writes_it(ocrprep_cli):
     listing = ocrprep_cli("stages").stdout
     for shown in ("size = auto", "window = 25", "method = fixed", "factor = auto"):
         assert f"    {shown}  :" in listing, shown
+
+
+IMAGE_LIBRARIES = (
+    "numpy._core",
+    "cv2.data",
+    "PIL._imaging",
+    "scipy._lib",
+    "skimage._shared",
+    "pytesseract.pytesseract",
+)
+"""A module each image library imports when it is really loaded, not merely made lazy by ocrprep.libs."""
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["stages"], ["plugins"], ["ocr", "--help"]])
+def test_commands_that_read_no_image_load_no_image_library(args):
+    script = (
+        "import sys\nfrom ocrprep.cli import main\nsys.argv = ['ocrprep', *sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print('loaded:', [m for m in {IMAGE_LIBRARIES!r} if m in sys.modules], file=sys.stderr)"
+    )
+    result = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout, result.stderr
+    assert result.stderr.splitlines()[-1] == "loaded: []"

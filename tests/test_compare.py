@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 import ocrprep
-from ocrprep.compare import verdict
+from ocrprep.comparison import verdict
 
 from .conftest import save
 

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+import ocrprep
+
 from .test_plugin_packages import ROOT, copy_source, pip_install, run
 
 PACKAGE = ROOT / "src" / "ocrprep"
@@ -131,7 +133,7 @@ def test_the_wheel_alone_in_a_fresh_venv_runs_the_demo_without_the_dev_extra(dis
 
     version = run(bin_dir / "ocrprep", "--version", env=env, cwd=elsewhere)
     assert version.returncode == 0, version.stderr
-    assert PROJECT["version"] in version.stdout
+    assert f"version {ocrprep.__version__}" in version.stdout
 
     probe = (
         "import json, ocrprep; from importlib.resources import files; t = files('ocrprep') / 'templates'; "

@@ -25,7 +25,7 @@ import pytest
 from rich.console import Console
 
 from ocrprep.batch import Settings
-from ocrprep.compare import CompareWork, PageComparison, Reading, Report, run_compare
+from ocrprep.comparison import CompareWork, PageComparison, Reading, Report, run_compare
 from ocrprep.images import expand_inputs
 from ocrprep.metrics import TextOptions, score
 from ocrprep.report import (

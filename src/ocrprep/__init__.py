@@ -9,19 +9,41 @@ The ``ocrprep`` command is a thin layer over these.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-from PIL import Image
+import lazy_loader
 
-from .batch import Executor, Settings, keep_read
-from .compare import CompareWork, Report, default_inputs, run_compare
-from .hookspecs import hookimpl
-from .images import expand_inputs, load_image
-from .metrics import TextOptions
-from .plugins import Host
-from .types import Engine, Param, Recognition, RecognizeOptions, Scan, Size, Stage, Warped, Word
+__version__ = "0.1.0"
+
+# Each name is imported on first use, so that ``import ocrprep`` (and the command line's --help) does
+# not load the libraries behind the whole API.
+__getattr__, __dir__, _ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "api": ["clean", "compare", "recognize"],
+        "comparison": ["Report"],
+        "hookspecs": ["hookimpl"],
+        "metrics": ["TextOptions"],
+        "types": [
+            "Engine",
+            "Param",
+            "Recognition",
+            "RecognizeOptions",
+            "Scan",
+            "Size",
+            "Stage",
+            "Warped",
+            "Word",
+        ],
+    },
+)
+
+if TYPE_CHECKING:
+    from .api import clean, compare, recognize
+    from .comparison import Report
+    from .hookspecs import hookimpl
+    from .metrics import TextOptions
+    from .types import Engine, Param, Recognition, RecognizeOptions, Scan, Size, Stage, Warped, Word
 
 __all__ = [
     "Engine",
@@ -40,74 +62,3 @@ __all__ = [
     "hookimpl",
     "recognize",
 ]
-
-ImageSource = str | Path | Image.Image | np.ndarray
-
-
-def clean(
-    image: ImageSource,
-    pipeline: str | None = None,
-    *,
-    pipeline_file: Path | None = None,
-    plugins: Iterable[str] = (),
-) -> np.ndarray:
-    """Run a cleanup pipeline (the default one when None) and return the cleaned 2-D uint8 image.
-
-    ``image`` is a path (its first page is used), a Pillow image or a numpy array; it is not changed.
-    ``plugins`` are extra plugin modules or ``.py`` paths, as with ``--plugin``.
-    """
-    pixels, dpi = load_image(image)
-    return Host(plugins).pipeline(pipeline, pipeline_file).run(pixels, dpi)
-
-
-def recognize(
-    image: ImageSource,
-    options: RecognizeOptions | None = None,
-    *,
-    pipeline: str | None = None,
-    pipeline_file: Path | None = None,
-    dpi: int | None = None,
-    plugins: Iterable[str] = (),
-) -> Recognition:
-    """Read the text of ``image`` with the engine ``options`` names, cleaned first by ``pipeline``.
-
-    Without ``pipeline`` (or ``pipeline_file``) the image is read as it is. Whatever the pipeline
-    does (rescale, crop, rotate), the word boxes refer to ``image``'s own pixels. ``dpi`` overrides
-    the resolution read from the file. Returns the text, mean confidence and words. When the cleaned
-    page reads no word at all, the page is read as it is too and the more confident read is kept.
-    """
-    pixels, file_dpi = load_image(image)
-    host = Host(plugins)
-    options = options or RecognizeOptions()
-
-    def read(spec: str | None, file: Path | None = None) -> Recognition:
-        return host.read(host.pipeline(spec, file).process(pixels, dpi or file_dpi), options)
-
-    if not (pipeline or pipeline_file):
-        return read("none")
-    return keep_read(read(pipeline, pipeline_file), lambda: read("none"))[0]
-
-
-def compare(
-    paths: Iterable[str | Path],
-    pipeline: str | None = None,
-    options: RecognizeOptions | None = None,
-    *,
-    pipeline_file: Path | None = None,
-    text_options: TextOptions | None = None,
-    truth_dir: Path | None = None,
-    keep_better: bool = False,
-    plugins: Iterable[str] = (),
-    jobs: int = 1,
-) -> Report:
-    """OCR every page of ``paths`` (files or folders) before and after cleanup.
-
-    Returns the report; ``report.as_dict()`` is exactly what ``ocrprep compare --json`` writes. Pages
-    with a ``<stem>.gt.txt`` beside them are scored; unreadable files are listed in ``report.failures``.
-    ``keep_better`` keeps, per page, the original when it reads with higher confidence than the cleaned.
-    ``jobs`` worker processes share the batch.
-    """
-    settings = Settings(tuple(plugins), (), pipeline, pipeline_file, options or RecognizeOptions())
-    work = CompareWork(settings, text_options or TextOptions(), truth_dir, keep_better)
-    files = expand_inputs(default_inputs(Path(p) for p in paths))
-    return run_compare(files, work, executor=Executor(jobs))

@@ -8,6 +8,7 @@ batch goes on; any other error (a missing engine, a bad pipeline) stops the batc
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import functools
 import os
@@ -15,8 +16,7 @@ import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
@@ -208,7 +208,7 @@ def _until_broken(
 ) -> Iterator[tuple[int, Result]]:
     """(index, result) as items of ``queue`` finish in a pool; when it breaks, the items it held
     go to ``suspects`` and this ends."""
-    with ProcessPoolExecutor(jobs, initializer=_init_worker) as pool:
+    with concurrent.futures.ProcessPoolExecutor(jobs, initializer=_init_worker) as pool:
         running: dict[Future[Result], int] = {}
         try:
             while queue or running:
@@ -217,7 +217,7 @@ def _until_broken(
                     running[pool.submit(func, items[index])] = index
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    if isinstance(future.exception(), BrokenProcessPool):
+                    if isinstance(future.exception(), BrokenExecutor):
                         suspects.extend(sorted(running.values()))
                         return
                     index = running.pop(future)
@@ -229,13 +229,13 @@ def _until_broken(
 
 def _alone(func: Callable[[Item], Result], item: Item, on_crash: Callable[[Item, str], Result]) -> Result:
     """``func(item)`` in a worker of its own; ``on_crash(item, why)`` if that worker dies."""
-    with ProcessPoolExecutor(1, initializer=_init_worker) as pool:
+    with concurrent.futures.ProcessPoolExecutor(1, initializer=_init_worker) as pool:
         future = pool.submit(func, item)
         processes: dict[int, Any] = getattr(pool, "_processes", None) or {}  # to read how it ended
         workers = list(processes.values())
         try:
             return future.result()
-        except BrokenProcessPool:
+        except BrokenExecutor:
             pass
     # Read after the pool has shut down: its manager thread reaps the dead worker.
     codes = [worker.exitcode for worker in workers if worker.exitcode]

@@ -11,25 +11,23 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
-from .batch import Executor, Failure, Settings, run_batch
-from .compare import CompareWork, ReportData, default_inputs, run_compare
+from . import __version__
 from .documents import ENGINE_FORMATS, FORMATS, join
 from .errors import ExitCode, OcrprepError, UsageError
 from .images import IMAGE_SUFFIXES, PDF_DPI, atomic_file, expand_inputs
-from .metrics import TextOptions
 from .pipeline import DEFAULT_PIPELINE, NAMED_PIPELINES, spec_value
-from .report import number as _number
-from .report import page_images, render_html, render_text, to_csv, to_json
-from .tasks import CleanWork, OcrWork, Reading, output_name, shared_stems
-from .tune import tune as run_tune
-from .types import RecognizeOptions
+
+if TYPE_CHECKING:  # imported where used, so that --help and --version start fast
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from .batch import Executor, Failure, Settings
+    from .tasks import Reading
+    from .types import RecognizeOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -255,6 +253,9 @@ def shared_options(
 
 def _run(kwargs: dict[str, Any]) -> Run:
     """Take the shared options out of a command's ``kwargs`` and build the Run they describe."""
+    from .batch import Executor, Settings
+    from .types import RecognizeOptions
+
     options = _options(kwargs) if "engine" in kwargs else RecognizeOptions()
     settings = Settings(
         kwargs.pop("plugins"), kwargs.pop("disabled"), kwargs.pop("pipeline_spec", None),
@@ -269,6 +270,8 @@ def _run(kwargs: dict[str, Any]) -> Run:
 
 def _options(kwargs: dict[str, Any]) -> RecognizeOptions:
     """Take the engine options out of ``kwargs`` as RecognizeOptions; ``-c`` must be NAME=VALUE."""
+    from .types import RecognizeOptions
+
     pairs = {}
     for item in kwargs.pop("variables"):
         name, sep, value = item.partition("=")
@@ -300,7 +303,7 @@ def _exit_code(failures: int) -> int:
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="ocrprep")
+@click.version_option(__version__, package_name="ocrprep")
 def cli() -> None:
     """Clean scanned images before OCR, and measure how much the cleaning helps."""
     logging.basicConfig(format="Warning: %(message)s", level=logging.WARNING)
@@ -326,6 +329,9 @@ def clean(
     inputs: tuple[Path, ...], output: Path, save_stages: Path | None, skip_existing: bool, run: Run
 ) -> int:
     """Clean INPUT images (files or folders) and write lossless PNG (or TIFF) to OUTPUT."""
+    from .batch import run_batch
+    from .tasks import CleanWork, shared_stems
+
     settings = run.settings
     pipeline = settings.chain()
     files = run.files(inputs)
@@ -355,6 +361,8 @@ def _free_outputs(
 ) -> list[Path]:
     """The inputs whose output overwrites neither an input nor an earlier input's output; the
     others are reported."""
+    from .batch import Failure
+
     inputs = {p.resolve() for p in files}
     first: dict[Path, Path] = {}
     free = []
@@ -422,6 +430,10 @@ def ocr(
     rotated. A multi-page input gives one document (PAGE XML: one file per page). In an output
     folder each input writes <stem><suffix>: .txt, .tsv, .hocr, .alto.xml, .page.xml or .pdf.
     """
+    from .batch import run_batch
+    from .report import number as _number
+    from .tasks import OcrWork, shared_stems
+
     settings, verbose = run.settings, run.verbose
     pipeline = settings.chain() if do_clean or keep_better else None
     several = len(inputs) > 1 or any(p.is_dir() for p in inputs)
@@ -475,11 +487,15 @@ def ocr(
 
 def _document_target(output: Path, folder: bool, kind: str, shared: frozenset[str]) -> Callable[[Path], Path]:
     """Where ``ocr -o`` writes an input's document: ``output``, or ``output/<name><suffix>``."""
+    from .tasks import output_name
+
     return lambda path: output / f"{output_name(path, shared)}{FORMATS[kind]}" if folder else output
 
 
 def _write_document(kind: str, pages: list[Reading], target: Path, report: Callable[[Failure], None]) -> None:
     """Write one input's pages as one document (PAGE XML: ``<name>.<n><suffix>`` per page of several)."""
+    from .batch import Failure
+
     documents = [page.documents[kind] for page in pages]
     if kind == "page" and len(documents) > 1:
         suffix = FORMATS[kind] if target.name.endswith(FORMATS[kind]) else target.suffix
@@ -546,6 +562,10 @@ def compare(
     Ground truth is read from <stem>.gt.txt beside each image (or in --truth DIR); a page of a
     multi-page TIFF uses <stem>.<page>.gt.txt. Ctrl-C stops and reports what was done so far.
     """
+    from .comparison import CompareWork, ReportData, default_inputs, run_compare
+    from .metrics import TextOptions
+    from .report import page_images, render_html, render_text, to_csv, to_json
+
     render = page_images if html_path is not None else None
     text_options = TextOptions(ignore_case, normalize_punctuation)
     work = CompareWork(run.settings, text_options, truth_dir, keep_better, render)
@@ -587,6 +607,9 @@ def compare(
 
 def _progress() -> Progress:
     """A progress bar on stderr; silent when stderr is not a terminal."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     console = Console(stderr=True)
     return Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -596,6 +619,8 @@ def _progress() -> Progress:
 
 def _console(width: int) -> Console:
     """A console on stdout that is at least ``width`` wide, so file names never wrap in a pipe."""
+    from rich.console import Console
+
     console = Console()
     return console if console.is_terminal else Console(width=max(width, console.width))
 
@@ -641,6 +666,10 @@ def tune(
 
     Without ground truth the search maximises mean confidence instead.
     """
+    from .metrics import TextOptions
+    from .report import number as _number
+    from .tune import tune as run_tune
+
     failures: list[Failure] = []
     files = run.files(inputs)
     with _progress() as progress:
@@ -651,6 +680,8 @@ def tune(
             on_file=lambda: progress.advance(task),
         )  # fmt: skip
     ranked = sorted(result.search, key=lambda spec: result.search[spec].rank())
+    from rich.table import Table
+
     table = Table(title=f"search on {result.search_files} file(s)", show_lines=False)
     table.add_column("pipeline")
     table.add_column("CER", justify="right")
@@ -683,10 +714,14 @@ def tune(
 @shared_options()
 def plugins(as_json: bool, run: Run) -> int:
     """List the registered plugins: name, version, distribution, hooks, stages, engines."""
+    from .report import to_json
+
     infos = run.settings.host().plugin_infos()
     if as_json:
         click.echo(to_json([dataclasses.asdict(info) for info in infos]))
         return ExitCode.OK
+    from rich.table import Table
+
     table = Table("plugin", "version", "distribution", "hooks", "stages", "engines")
     for info in infos:
         table.add_row(

@@ -15,10 +15,8 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
-from xml.sax.saxutils import escape
 
-import numpy as np
-
+from .libs import np
 from .types import Scan
 
 FORMATS = {
@@ -94,7 +92,9 @@ def move_alto(document: str, scan: Scan, image_name: str) -> str:
         return tag
 
     width, height = scan.input_size
-    document = _ALTO_FILE.sub(f"<fileName>{escape(image_name)}</fileName>", document, count=1)
+    document = _ALTO_FILE.sub(
+        f"<fileName>{html.escape(image_name, quote=False)}</fileName>", document, count=1
+    )
     document = _ALTO_PAGE.sub(f'<Page WIDTH="{width}" HEIGHT="{height}"', document, count=1)
     return _ALTO_TAG.sub(element, document)
 

@@ -13,11 +13,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
-import cv2
-import numpy as np
-from PIL import Image, ImageOps
-
 from .errors import InputError
+from .libs import Image, ImageOps, cv2, np
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".pdf"})
 PDF_DPI = 300

@@ -32,9 +32,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import cv2
-import numpy as np
-from scipy.spatial import cKDTree
+from .libs import cv2, np, scipy
 
 ELONGATED = 2.5
 """A glyph-like component is at least this many times longer than thick."""
@@ -389,7 +387,7 @@ def dot_pitch(parts: Components, glyph: np.ndarray) -> float | None:
     if high > 2 * low:
         return None
     centres = np.column_stack((parts.cx[dots], parts.cy[dots]))
-    nearest = cKDTree(centres).query(centres, k=2)[0][:, 1]
+    nearest = scipy.spatial.cKDTree(centres).query(centres, k=2)[0][:, 1]
     pitch = float(np.median(nearest))
     regular = np.mean(np.abs(nearest - pitch) <= 0.25 * pitch)
     diameter = float(np.median(parts.thickness[dots]))

@@ -13,8 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import numpy as np
-from rapidfuzz.distance import Levenshtein
+from .libs import np, rapidfuzz
 
 PUNCTUATION = str.maketrans(
     {
@@ -97,7 +96,7 @@ def score(truth: str, text: str, options: TextOptions = PLAIN) -> TextScore:
     truth, text = normalize(truth, options), normalize(text, options)
     kinds: Counter[str] = Counter()
     confusions: Counter[Confusion] = Counter()
-    for op in Levenshtein.editops(truth, text):
+    for op in rapidfuzz.distance.Levenshtein.editops(truth, text):
         kinds[op.tag] += 1
         source = truth[op.src_pos] if op.tag != "insert" else NOTHING
         target = text[op.dest_pos] if op.tag != "delete" else NOTHING
@@ -110,9 +109,9 @@ def score(truth: str, text: str, options: TextOptions = PLAIN) -> TextScore:
         deletions=kinds["delete"],
         substitutions=kinds["replace"],
         words=len(truth_words),
-        word_errors=int(Levenshtein.distance(truth_words, text_words)),
+        word_errors=int(rapidfuzz.distance.Levenshtein.distance(truth_words, text_words)),
         digits=len(truth_digits),
-        digit_errors=int(Levenshtein.distance(truth_digits, text_digits)),
+        digit_errors=int(rapidfuzz.distance.Levenshtein.distance(truth_digits, text_digits)),
         exact=truth == text,
         confusions=tuple(sorted(confusions.items(), key=lambda item: (-item[1], item[0]))),
     )
@@ -143,7 +142,7 @@ def align(truth: str, text: str) -> list[tuple[str, str, str]]:
     """
     return [
         (op.tag, truth[op.src_start : op.src_end], text[op.dest_start : op.dest_end])
-        for op in Levenshtein.opcodes(truth, text)
+        for op in rapidfuzz.distance.Levenshtein.opcodes(truth, text)
     ]
 
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import tomli_w
 
 from .errors import InputError, UsageError
 from .images import to_gray
+from .libs import np
 from .types import Scan, Size, Stage, Warped
 
 NAMED_PIPELINES: dict[str, str] = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import importlib.util
+import inspect
 import logging
 import os
 import sys
@@ -20,13 +21,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
 
-import cv2
-import numpy as np
 import pluggy
 
 from . import hookspecs
 from .errors import InputError, OcrprepError, PluginError, UsageError
 from .hookspecs import PROJECT
+from .libs import cv2, np
 from .pipeline import DEFAULT_PIPELINE, Pipeline, parse_pipeline, parse_pipeline_file
 from .types import Engine, Recognition, RecognizeOptions, Scan, Stage, Warped
 
@@ -40,6 +40,16 @@ TRACE_ENV = "OCRPREP_TRACE_PLUGINS"
 log = logging.getLogger(__name__)
 
 
+class _PluginManager(pluggy.PluginManager):
+    """Looks for hooks in a plugin without touching the modules it imported: one that ``ocrprep.libs``
+    imports lazily would load on the first look, and ``ocrprep stages`` would pay for numpy and OpenCV."""
+
+    def parse_hookimpl_opts(self, plugin: object, name: str) -> pluggy.HookimplOpts | None:
+        if isinstance(inspect.getattr_static(plugin, name, None), ModuleType):
+            return None
+        return super().parse_hookimpl_opts(plugin, name)
+
+
 def get_plugin_manager(
     plugins: Iterable[str] = (), disabled: Iterable[str] = (), entry_points: bool = True
 ) -> pluggy.PluginManager:
@@ -49,7 +59,7 @@ def get_plugin_manager(
     Raises PluginError when a ``--plugin`` cannot be loaded or a plugin implements a hook that does
     not exist. An installed plugin that fails to import is logged and skipped.
     """
-    pm = pluggy.PluginManager(PROJECT)
+    pm = _PluginManager(PROJECT)
     pm.add_hookspecs(hookspecs)
     blocked = [*disabled, *filter(None, os.environ.get(DISABLE_ENV, "").split(","))]
     for name in blocked:

@@ -12,17 +12,18 @@ import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib.resources import files
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import cv2
-import numpy as np
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
-from rich.table import Table
 
-from .compare import PageData, ReportData, SummaryData
+from .comparison import PageData, ReportData, SummaryData
+from .libs import cv2, np
 from .measure import describe
 from .metrics import TextOptions, align, normalize
+
+if TYPE_CHECKING:  # imported where used: the command line starts without them
+    from jinja2 import Environment
+    from rich.table import Table
 
 CSV_COLUMNS = (
     "path", "status", "cer_change", "text_change",
@@ -76,6 +77,8 @@ def render_text(report: ReportData) -> tuple[Table, list[str]]:
 
 def _text_table(report: ReportData) -> Table:
     """One row per page: status, CER and confidence before and after; totals in the footer."""
+    from rich.table import Table
+
     summary = report["summary"]
     table = Table(title=f"OCR before and after: {report['pipeline']}", show_footer=True)
     columns = {
@@ -317,6 +320,8 @@ def _package_text(name: str) -> str:
 
 def _environment() -> Environment:
     """The templates' environment: autoescaping on, and an error for any name a template misspells."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
     env = Environment(
         loader=PackageLoader("ocrprep", "templates"),
         autoescape=True,

@@ -7,12 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from .batch import Settings, keep_read
 from .documents import page_document
 from .errors import InputError
 from .images import Page, display_path, to_gray, write_image
+from .libs import np
 from .measure import describe
 from .types import Scan
 

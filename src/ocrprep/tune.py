@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .batch import Executor, Failure, Settings, run_batch
-from .compare import Reading, read_and_score, read_truth
+from .comparison import Reading, read_and_score, read_truth
 from .errors import InputError, UsageError
 from .images import Page
 from .metrics import TextOptions, pooled

@@ -16,10 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeAlias
 
-import cv2
-import numpy as np
-
 from .errors import UsageError
+from .libs import cv2, np
 from .measure import Components, ScanMeasure, components, ink_mask, is_inverted, measure_ink
 
 DEFAULT_DPI = 300
@@ -33,7 +31,7 @@ SINGLE_LINE_PSM = 7
 OVERVIEW_PIXELS = 4_000_000
 """Pages larger than this are shrunk for :attr:`Scan.overview`."""
 
-_HALF = np.array([[1.0, 0, 0.5], [0, 1.0, 0.5], [0, 0, 1.0]])
+_HALF = ((1.0, 0, 0.5), (0, 1.0, 0.5), (0, 0, 1.0))
 """From OpenCV's pixel-centre coordinates to pixel edges: half a pixel right and down."""
 _SIZE = re.compile(r"(?P<value>\d+(?:\.\d*)?|\.\d+)\s*(?P<unit>px|pt)?")
 _TRUE = {"true", "yes", "on", "1"}
@@ -292,7 +290,7 @@ class Scan:
         """These pixels resampled onto the input page's grid, for views beside the original page."""
         if self.same_geometry:
             return self.pixels
-        centres = np.linalg.inv(_HALF) @ self.to_input @ _HALF
+        centres = np.linalg.inv(_HALF) @ self.to_input @ np.array(_HALF)
         warped: np.ndarray = cv2.warpAffine(
             self.pixels, centres[:2], self.input_size, flags=cv2.INTER_AREA, borderValue=255
         )
@@ -392,7 +390,7 @@ class Warped:
         OpenCV's matrix works on pixel centres; it is converted to pixel edges here.
         """
         centres = np.vstack([np.asarray(matrix, np.float64), [0, 0, 1.0]])
-        return cls(pixels, _HALF @ centres @ np.linalg.inv(_HALF))
+        return cls(pixels, np.array(_HALF) @ centres @ np.linalg.inv(_HALF))
 
     @property
     def scale_factor(self) -> float:
@@ -577,8 +575,8 @@ class RecognizeOptions:
         return variables
 
 
-Reader = Callable[[np.ndarray, "int | None", RecognizeOptions], Recognition]
-Renderer = Callable[[np.ndarray, "int | None", RecognizeOptions], bytes]
+Reader: TypeAlias = "Callable[[np.ndarray, int | None, RecognizeOptions], Recognition]"
+Renderer: TypeAlias = "Callable[[np.ndarray, int | None, RecognizeOptions], bytes]"
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,8 @@ import math
 from collections.abc import Sequence
 from typing import TypeAlias
 
-import cv2
-import numpy as np
-from skimage.filters import threshold_sauvola
-from skimage.morphology import disk
-
 from ..hookspecs import hookimpl
+from ..libs import cv2, np, skimage
 from ..measure import (
     HEAVILY_SPECKLED,
     PEN_DAB,
@@ -110,7 +106,9 @@ def remove_impulse(scan: Scan, mode: str = "auto") -> np.ndarray:
     if mode == "false" or image.size == 0 or image.min() == image.max():
         return image.copy()
     ink = scan.ink.view(np.uint8)  # measured once: the stages after share it when nothing changes
-    neighbours = cv2.filter2D(ink, cv2.CV_8U, _NEIGHBOURS, borderType=cv2.BORDER_REPLICATE)
+    neighbours = cv2.filter2D(
+        ink, cv2.CV_8U, np.array(_NEIGHBOURS, np.float32), borderType=cv2.BORDER_REPLICATE
+    )
     impulse = np.where(ink == 1, neighbours <= 1, neighbours >= 7)
     if mode == "auto" and not _grainy(impulse, ink):
         return image.copy()
@@ -129,7 +127,7 @@ def _grainy(impulse: np.ndarray, ink: np.ndarray) -> bool:
     return bool(np.median(tiles) > IMPULSE_DENSITY)
 
 
-_NEIGHBOURS = np.array([[1, 1, 1], [1, 0, 1], [1, 1, 1]], np.float32)
+_NEIGHBOURS = ((1, 1, 1), (1, 0, 1), (1, 1, 1))
 """Counts a pixel's eight neighbours."""
 
 
@@ -202,7 +200,7 @@ def threshold(
         if size.is_auto and scan.overview.char_height:
             auto = 3 * scan.overview.char_height
         side = max(3, round(size.pixels(scan.dpi, auto)) | 1)
-        level = threshold_sauvola(image, window_size=side, k=k)
+        level = skimage.filters.threshold_sauvola(image, window_size=side, k=k)
     return np.where(image <= level, np.uint8(0), np.uint8(255))  # uint8 throughout: no int64 page copy
 
 
@@ -248,7 +246,7 @@ def opening(scan: Scan, radius: SizeSpec = 1) -> np.ndarray:
     pixels = math.floor(size.pixels(scan.dpi, auto))
     if pixels == 0:
         return scan.pixels.copy()
-    kernel = disk(pixels).astype(np.uint8)
+    kernel = skimage.morphology.disk(pixels).astype(np.uint8)
     # Opening the dark ink is closing the bright paper.
     result: np.ndarray = cv2.morphologyEx(scan.pixels, cv2.MORPH_CLOSE, kernel)
     return result

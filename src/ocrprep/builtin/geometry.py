@@ -10,10 +10,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import cv2
-import numpy as np
-
 from ..hookspecs import hookimpl
+from ..libs import cv2, np
 from ..types import Param, Scan, Stage, Warped
 
 TARGET_CHAR_HEIGHT = 30.0

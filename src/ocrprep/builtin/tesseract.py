@@ -14,11 +14,9 @@ import shlex
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import numpy as np
-import pytesseract
-
 from ..errors import EngineMissingError, InputError
 from ..hookspecs import hookimpl
+from ..libs import np, pytesseract
 from ..types import Engine, Recognition, RecognizeOptions
 
 ENGINE = "tesseract"

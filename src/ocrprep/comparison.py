@@ -7,14 +7,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import fmean
-from typing import Any, TypedDict
-
-import numpy as np
-from rapidfuzz.distance import Levenshtein
+from typing import Any, TypeAlias, TypedDict
 
 from .batch import Executor, Failure, Settings, keep_read, run_batch
 from .errors import InputError, UsageError
 from .images import Page, to_gray
+from .libs import np, rapidfuzz
 from .metrics import Confusion, TextOptions, TextScore, bootstrap_cer_change, normalize, pooled, score
 from .metrics import show_confusion as show
 from .types import Scan
@@ -191,7 +189,11 @@ class PageComparison:
     @property
     def text_change(self) -> float:
         """How much the OCR text changed with cleanup: edit distance over the longer text, 0 to 1."""
-        return float(Levenshtein.normalized_distance(normalize(self.before.text), normalize(self.after.text)))
+        return float(
+            rapidfuzz.distance.Levenshtein.normalized_distance(
+                normalize(self.before.text), normalize(self.after.text)
+            )
+        )
 
     def as_dict(self) -> PageData:
         return {
@@ -308,7 +310,7 @@ def read_and_score(settings: Settings, scan: Scan, truth: str | None, text_optio
     return Reading(result.text, result.confidence, scored)
 
 
-ImageRenderer = Callable[[np.ndarray, np.ndarray], Any]
+ImageRenderer: TypeAlias = "Callable[[np.ndarray, np.ndarray], Any]"
 """Turns a page's original and cleaned images into what a report embeds (e.g. ``report.page_images``)."""
 
 
