@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import struct
 
 import pikepdf
 import pypdfium2 as pdfium
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from .conftest import PLUGINS, render_text
 
@@ -99,6 +100,31 @@ def _image_page(pdf: pikepdf.Pdf, image: Image.Image, rotate: int = 0) -> None:
         pdf.pages[-1].rotate(rotate, relative=False)
 
 
+def _jbig2_page(pdf: pikepdf.Pdf, image: Image.Image) -> None:
+    """Append a page showing ``image`` bilevel as a JBIG2 image, the way scanners' PDFs often hold it.
+
+    No JBIG2 encoder is packaged here, so the stream is put together by hand: a page information
+    segment and one immediate generic region coded with MMR (ITU T.88 6.2.6), which is CCITT G4's
+    coding. The G4 data is Pillow's, of the inverted image: in JBIG2 a 1 is black.
+    """
+    _image_page(pdf, image.convert("1"))
+    inverted = io.BytesIO()
+    ImageOps.invert(image.convert("L")).convert("1").save(inverted, format="PDF", resolution=300)
+    with pikepdf.open(io.BytesIO(inverted.getvalue())) as negative:
+        mmr = next(iter(negative.pages[0].get_images().values())).read_raw_bytes()
+    shown = next(iter(pdf.pages[-1].get_images().values()))
+    size = struct.pack(">II", int(shown.Width), int(shown.Height))
+
+    def segment(number: int, kind: int, data: bytes) -> bytes:  # header: no referred segments, page 1
+        return struct.pack(">IBBBI", number, kind, 0, 1, len(data)) + data
+
+    page_information = size + struct.pack(">IIBH", 0, 0, 0, 0)
+    generic_region = size + struct.pack(">IIB", 0, 0, 0) + b"\x01" + mmr  # flags: MMR
+    shown.write(
+        segment(0, 48, page_information) + segment(1, 38, generic_region), filter=pikepdf.Name.JBIG2Decode
+    )
+
+
 def _vector_page(pdf: pikepdf.Pdf, text: str) -> None:
     """Append a page whose text is drawn in Helvetica, with no image at all."""
     font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
@@ -109,13 +135,14 @@ def _vector_page(pdf: pikepdf.Pdf, text: str) -> None:
 
 
 def test_odd_pdfs_each_read_as_a_user_expects(ocrprep_cli, tmp_path):
-    """CMYK, palette and CCITT bilevel images, a /Rotate page, two images on a page, a vector-only
+    """CMYK, palette, CCITT and JBIG2 bilevel images, a /Rotate page, two images on a page, a vector-only
     page, a blank page and an odd MediaBox, in one PDF; then encrypted and page-less ones."""
     line = Image.fromarray(render_text("Invoice 4711", size=40))
     pdf = pikepdf.new()
     _image_page(pdf, line.convert("CMYK"))
     _image_page(pdf, line.convert("P"))
     _image_page(pdf, line.convert("1"))  # Pillow writes bilevel images with CCITT G4 compression
+    _jbig2_page(pdf, line)
     _image_page(pdf, line.rotate(90, expand=True), rotate=90)  # shown upright by the page's /Rotate
     pair = Image.new("L", (line.width * 2 + 40, line.height), 255)
     pair.paste(line, (0, 0))
@@ -130,7 +157,7 @@ def test_odd_pdfs_each_read_as_a_user_expects(ocrprep_cli, tmp_path):
     result = ocrprep_cli("ocr", tmp_path / "odd.pdf", "--psm", "6", "-o", tmp_path / "odd.txt")
     assert result.returncode == 0, result.stderr
     pages = [text.strip() for text in (tmp_path / "odd.txt").read_text().split("\f")]
-    assert pages == ["Invoice 4711"] * 4 + ["Invoice 4711 paid", "Vector 4711", "", "Moved 4711"]
+    assert pages == ["Invoice 4711"] * 5 + ["Invoice 4711 paid", "Vector 4711", "", "Moved 4711"]
 
     locked = tmp_path / "locked.pdf"
     pdf.save(locked, encryption=pikepdf.Encryption(owner="owner", user="secret"))
