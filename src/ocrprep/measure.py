@@ -49,29 +49,45 @@ SOLID = 3.0
 """A component this many times thicker than the text's strokes is a solid area, not a glyph."""
 MIN_DOTS = 20
 """Fewer dots than this never count as dot-matrix print."""
+DEPTH_CAP = 64
+"""Distances to the paper are measured up to this many pixels: strokes up to 127 px wide are
+measured, and anything thicker is a solid area beside text of any size worth reading."""
+BAND_ROWS = 256
+BAND_PIXELS = 1 << 19
+"""The distance transform runs on bands of at least ``BAND_ROWS`` rows and about ``BAND_PIXELS``."""
 
 
 @dataclass(frozen=True)
 class Components:
-    """Connected ink components (8-connected) with their boxes, areas, thickness and centroids."""
+    """Connected ink components (8-connected) with their boxes, areas, thickness and centroids.
 
-    labels: np.ndarray
-    """``int32`` label image: 0 is paper, ``i`` is component ``i``; arrays below are indexed ``i - 1``."""
+    No per-pixel image is kept: the ink pixels' flat indices and labels, and the distance to the
+    paper along the stroke ridges, are a small share of a page (a page's int32 labels and float32
+    distances would be 8 bytes a pixel, several times the page).
+    """
+
+    shape: tuple[int, int]
+    """The ink mask's (rows, columns)."""
     x: np.ndarray
+    """Arrays of per-component figures, component ``i`` (label ``i``) at index ``i - 1``."""
     y: np.ndarray
     width: np.ndarray
     height: np.ndarray
     area: np.ndarray
     thickness: np.ndarray
-    """Width in pixels of the widest stroke: ``2 * max distance to paper - 1``."""
+    """Width in pixels of the widest stroke: ``2 * max distance to paper - 1``, at most
+    ``2 * DEPTH_CAP - 1``."""
     cx: np.ndarray
     cy: np.ndarray
-    distance: np.ndarray
-    """Distance transform of the ink (float32): each ink pixel's distance to the nearest paper pixel."""
     where: np.ndarray
-    """Flat indices of the ink pixels; ink is a small share of a page, so work on it goes faster."""
+    """Flat indices of the ink pixels, ascending: ink is a small share of a page, so work on it is fast."""
     which: np.ndarray
-    """The label of each pixel in ``where``."""
+    """The label (1 to ``count``) of each pixel in ``where``."""
+    ridge_which: np.ndarray
+    """The label of each ridge pixel: ink whose distance to the paper is a local maximum (the
+    middle of a stroke)."""
+    ridge_depth: np.ndarray
+    """The distance to the paper (float32, px) of each ridge pixel, below ``DEPTH_CAP``."""
 
     @property
     def count(self) -> int:
@@ -82,9 +98,9 @@ class Components:
 
         ``values`` has one entry per component; a boolean ``values`` gives a mask of the components
         chosen. Only the ink pixels are touched, which on a page is several times faster than indexing
-        ``values`` with the whole label image.
+        ``values`` with a whole label image.
         """
-        image = np.full(self.labels.shape, paper, dtype=values.dtype)
+        image = np.full(self.shape, paper, dtype=values.dtype)
         if self.where.size:
             image.ravel()[self.where] = values[self.which - 1]
         return image
@@ -254,26 +270,32 @@ def ink_mask(gray: np.ndarray, inverted: bool = False) -> np.ndarray:
 def components(ink: np.ndarray, connectivity: int = 8) -> Components:
     """The connected components of a boolean ink mask, with their statistics.
 
-    ``connectivity`` 8 joins pixels that touch by a corner, 4 only by an edge.
+    ``connectivity`` 8 joins pixels that touch by a corner, 4 only by an edge. The labels are
+    16-bit while they fit, and the distance transform runs in bands of rows (see :func:`_depths`),
+    so the working set stays near 3 bytes a pixel.
     """
-    ink = ink.astype(bool)
-    if ink.size == 0:  # OpenCV does not take empty images
-        none, empty = np.zeros(0), np.zeros(ink.shape, np.int32)
-        flat = np.zeros(0, np.intp)
-        return Components(
-            empty, none, none, none, none, none, none, none, none, empty.astype(np.float32), flat, flat
-        )
-    mask = ink.astype(np.uint8)
-    count, labels, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=connectivity)
-    distance = cv2.distanceTransform(mask, cv2.DIST_L2, 5)
+    mask = ink.astype(bool, copy=False).view(np.uint8)
+    rows, columns = mask.shape
+    if mask.size == 0:  # OpenCV does not take empty images
+        none, flat = np.zeros(0), np.zeros(0, np.int32)
+        return Components((rows, columns), none, none, none, none, none, none, none, none,
+                          flat, flat, flat, np.zeros(0, np.float32))  # fmt: skip
+    mask = np.ascontiguousarray(mask)
+    try:
+        count, labels, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=connectivity,
+                                                                          ltype=cv2.CV_16U)  # fmt: skip
+    except cv2.error:  # more than 65,534 components
+        count, labels, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=connectivity)
     where = np.flatnonzero(mask)
-    which = labels.ravel()[where].astype(np.int32, copy=False)
+    if mask.size < 2**31:
+        where = where.astype(np.int32)
+    which: np.ndarray = labels.ravel()[where]
+    del labels
+    depth, ridge = _depths(mask, where)
     peak = np.zeros(count, np.float32)
-    np.maximum.at(peak, which, distance.ravel()[where])  # per-component maximum, over ink pixels only
+    np.maximum.at(peak, which, depth)  # per-component maximum, over ink pixels only
     return Components(
-        where=where,
-        which=which,
-        labels=labels,
+        shape=(rows, columns),
         x=stats[1:, cv2.CC_STAT_LEFT],
         y=stats[1:, cv2.CC_STAT_TOP],
         width=stats[1:, cv2.CC_STAT_WIDTH],
@@ -282,8 +304,38 @@ def components(ink: np.ndarray, connectivity: int = 8) -> Components:
         thickness=np.maximum(2 * peak[1:].astype(np.float64) - 1, 1),
         cx=centroids[1:, 0],
         cy=centroids[1:, 1],
-        distance=distance,
+        where=where,
+        which=which,
+        ridge_which=which[ridge],
+        ridge_depth=depth[ridge],
     )
+
+
+def _depths(mask: np.ndarray, where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each ink pixel's distance to the paper (float32, at most ``DEPTH_CAP``) and whether it is on a
+    ridge (a local maximum of the distance below the cap), for the ink pixels at flat ``where``.
+
+    The distance transform runs on bands of ``BAND_ROWS`` rows (or about ``BAND_PIXELS``) with
+    ``DEPTH_CAP`` rows more on each side: no paper beyond them is nearer than the cap, so every
+    distance below it is what the whole page would give, and the float32 images stay the size of a
+    band. The area outside the image counts as ink, as in OpenCV.
+    """
+    rows, columns = mask.shape
+    depth, ridge = np.empty(where.size, np.float32), np.empty(where.size, bool)
+    band = max(BAND_ROWS, BAND_PIXELS // max(columns, 1))
+    starts = np.searchsorted(where, np.arange(0, rows + band, band) * columns)
+    for index, top in enumerate(range(0, rows, band)):
+        first, last = starts[index], starts[index + 1]
+        if first == last:
+            continue
+        above, below = max(top - DEPTH_CAP, 0), min(top + band + DEPTH_CAP, rows)
+        distance = cv2.distanceTransform(mask[above:below], cv2.DIST_L2, 5)
+        np.minimum(distance, DEPTH_CAP, out=distance)  # ink with no paper in the band reads FLT_MAX
+        highest = cv2.dilate(distance, np.ones((3, 3), np.uint8))
+        local = where[first:last] - above * columns
+        depth[first:last] = distance.ravel()[local]
+        ridge[first:last] = (highest.ravel()[local] <= depth[first:last]) & (depth[first:last] < DEPTH_CAP)
+    return depth, ridge
 
 
 def glyph_like(parts: Components, shape: tuple[int, ...]) -> np.ndarray:
@@ -312,10 +364,7 @@ def text_strokes(parts: Components, shape: tuple[int, ...]) -> tuple[np.ndarray,
     glyph = glyph_like(parts, shape)
     if not glyph.any():
         return glyph, None, None
-    distance = parts.distance
-    ridge = (distance > 0) & (distance >= cv2.dilate(distance, np.ones((3, 3), np.uint8)))
-    ridge_labels = parts.labels[ridge]
-    ridge_values = distance[ridge].astype(np.float64)
+    ridge_labels, ridge_values = parts.ridge_which, parts.ridge_depth.astype(np.float64)
     stroke = stem = None
     for _ in range(2):
         values = ridge_values[np.concatenate(([False], glyph))[ridge_labels]]
@@ -393,7 +442,7 @@ def dot_pitch(parts: Components, glyph: np.ndarray) -> float | None:
     diameter = float(np.median(parts.thickness[dots]))
     if regular < 0.7 or pitch > 4 * max(diameter, 1.0):
         return None
-    joined = components(join_gaps(parts.labels > 0, pitch, diameter))
+    joined = components(join_gaps(parts.paint(np.ones(parts.count, bool), False), pitch, diameter))
     if n / max(joined.count, 1) < 4:
         return None
     return pitch

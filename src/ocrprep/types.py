@@ -282,7 +282,7 @@ class Scan:
             dpi = None if self.dpi is None else max(1, round(self.dpi * result.scale_factor))
             return Scan(result.pixels, dpi, matrix, self.input_size)
         after = Scan(result, self.dpi, self.to_input, self.input_size)
-        if result.shape == self.pixels.shape and np.array_equal(result, self.pixels):
+        if result.shape == self.pixels.shape and _same_pixels(result, self.pixels):
             after._facts = self._facts  # the same pixels: what was measured still holds
         return after
 
@@ -336,6 +336,11 @@ class _Facts:
     components: Components | None = None
     measure: ScanMeasure | None = None
     overview: ScanMeasure | None = None
+
+
+def _same_pixels(first: np.ndarray, second: np.ndarray) -> bool:
+    """Whether two uint8 images of one shape are equal, without a page-sized temporary."""
+    return first.size == 0 or cv2.norm(first, second, cv2.NORM_INF) == 0
 
 
 def _scaled(found: ScanMeasure, step: int, shape: tuple[int, ...]) -> ScanMeasure:

@@ -16,6 +16,7 @@ stage that sees the same pixels.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from typing import TypeAlias
@@ -105,15 +106,21 @@ def remove_impulse(scan: Scan, mode: str = "auto") -> np.ndarray:
     image = scan.pixels
     if mode == "false" or image.size == 0 or image.min() == image.max():
         return image.copy()
-    ink = scan.ink.view(np.uint8)  # measured once: the stages after share it when nothing changes
+    ink = scan.ink  # measured once: the stages after share it when nothing changes
     neighbours = cv2.filter2D(
-        ink, cv2.CV_8U, np.array(_NEIGHBOURS, np.float32), borderType=cv2.BORDER_REPLICATE
+        ink.view(np.uint8), cv2.CV_8U, np.array(_NEIGHBOURS, np.float32), borderType=cv2.BORDER_REPLICATE
     )
-    impulse = np.where(ink == 1, neighbours <= 1, neighbours >= 7)
+    # Lone ink (at most one ink neighbour) or lone paper (at most one paper neighbour), built in
+    # place: each comparison is a page-sized mask.
+    impulse = np.logical_and(neighbours <= 1, ink)
+    lone_paper = np.greater(neighbours >= 7, ink)
+    del neighbours
+    impulse |= lone_paper
+    del lone_paper
     if mode == "auto" and not _grainy(impulse, ink):
         return image.copy()
     result = image.copy()
-    result[impulse] = cv2.medianBlur(image, 3)[impulse]
+    cv2.copyTo(cv2.medianBlur(image, 3), impulse.view(np.uint8), result)
     return result
 
 
@@ -123,7 +130,9 @@ def _grainy(impulse: np.ndarray, ink: np.ndarray) -> bool:
     corner has as many, but only there, and reads worse with them removed."""
     if np.count_nonzero(impulse) <= IMPULSE_SHARE * (np.count_nonzero(ink) or 1):
         return False
-    tiles = cv2.resize(impulse.astype(np.float32), (8, 8), interpolation=cv2.INTER_AREA)
+    edges = [itertools.pairwise(np.linspace(0, side, 9).round().astype(int)) for side in impulse.shape]
+    tiles = [impulse[top:bottom, left:right].mean() if bottom > top and right > left else 0.0
+             for (top, bottom), (left, right) in itertools.product(*edges)]  # fmt: skip
     return bool(np.median(tiles) > IMPULSE_DENSITY)
 
 
@@ -406,7 +415,7 @@ def _line_like(mask: np.ndarray, ink: np.ndarray, span: float, height: float, ve
     reach = max(1, round(height / 2))
     side = (2 * reach + 1, 1) if not vertical else (1, 2 * reach + 1)
     near = cv2.dilate((ink & ~mask).view(np.uint8), np.ones(side, np.uint8)) > 0
-    alone = np.bincount(parts.labels[mask & ~near], minlength=parts.count + 1)[1:]
+    alone = np.bincount(parts.which[~near.ravel()[parts.where]], minlength=parts.count + 1)[1:]
     thin = parts.area < LINE_WIDTH * height * parts.length
     line = (parts.length > span) & thin & (alone >= LINE_ALONE * parts.area)
     return parts.paint(line, False)
