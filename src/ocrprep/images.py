@@ -121,17 +121,26 @@ def read_pages(
         raise InputError(f"cannot read as an image ({exc}); {_EXPECTED}") from None
     with img:
         count = getattr(img, "n_frames", 1)
-        for number in range(1, count + 1):
-            label = f"{display_path(path)}[{number}]" if count > 1 else display_path(path)
-            try:
-                img.seek(number - 1)
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")  # Pillow warns of damaged metadata; the pixels decide
-                    pixels = pil_to_array(ImageOps.exif_transpose(img))
-            except (OSError, ValueError, SyntaxError, EOFError) as exc:
-                yield PageError(label, f"cannot read this page ({exc}); {_EXPECTED}")
-                continue
-            yield _within(Page(path, number, count, pixels, _dpi(img, label)), max_pixels)
+        frames = (_frame(img, path, number, count, max_pixels) for number in range(1, count + 1))
+        if count > 1:
+            yield from frames
+            return
+        only = next(frames)
+    yield only  # once the file is closed: Pillow's decoded copy of the pixels is gone while it is used
+
+
+def _frame(img: Image.Image, path: Path, number: int, count: int, max_pixels: int | None) -> Page | PageError:
+    """Frame ``number`` of ``count`` of an open image file, as a page within ``max_pixels``."""
+    label = f"{display_path(path)}[{number}]" if count > 1 else display_path(path)
+    try:
+        img.seek(number - 1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Pillow warns of damaged metadata; the pixels decide
+            ImageOps.exif_transpose(img, in_place=True)  # not a copy: a page-sized array less
+            pixels = pil_to_array(img)
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        return PageError(label, f"cannot read this page ({exc}); {_EXPECTED}")
+    return _within(Page(path, number, count, pixels, _dpi(img, label)), max_pixels)
 
 
 def _pdf_pages(

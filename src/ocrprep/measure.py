@@ -286,9 +286,7 @@ def components(ink: np.ndarray, connectivity: int = 8) -> Components:
                                                                           ltype=cv2.CV_16U)  # fmt: skip
     except cv2.error:  # more than 65,534 components
         count, labels, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=connectivity)
-    where = np.flatnonzero(mask)
-    if mask.size < 2**31:
-        where = where.astype(np.int32)
+    where = _ink_indices(mask)
     which: np.ndarray = labels.ravel()[where]
     del labels
     depth, ridge = _depths(mask, where)
@@ -309,6 +307,18 @@ def components(ink: np.ndarray, connectivity: int = 8) -> Components:
         ridge_which=which[ridge],
         ridge_depth=depth[ridge],
     )
+
+
+def _ink_indices(mask: np.ndarray) -> np.ndarray:
+    """The flat indices of a mask's nonzero pixels, ascending: int32 when they fit, found band by
+    band so that no int64 array of them all is made."""
+    rows, columns = mask.shape
+    if mask.size >= 2**31:
+        return np.flatnonzero(mask)
+    band = max(BAND_ROWS, BAND_PIXELS // max(columns, 1))
+    pieces = [(np.flatnonzero(mask[top : top + band]) + top * columns).astype(np.int32)
+              for top in range(0, rows, band)]  # fmt: skip
+    return np.concatenate(pieces)
 
 
 def _depths(mask: np.ndarray, where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

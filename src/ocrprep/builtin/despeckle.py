@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TypeAlias
 
 from ..hookspecs import hookimpl
@@ -107,16 +107,11 @@ def remove_impulse(scan: Scan, mode: str = "auto") -> np.ndarray:
     if mode == "false" or image.size == 0 or image.min() == image.max():
         return image.copy()
     ink = scan.ink  # measured once: the stages after share it when nothing changes
-    neighbours = cv2.filter2D(
-        ink.view(np.uint8), cv2.CV_8U, np.array(_NEIGHBOURS, np.float32), borderType=cv2.BORDER_REPLICATE
-    )
-    # Lone ink (at most one ink neighbour) or lone paper (at most one paper neighbour), built in
-    # place: each comparison is a page-sized mask.
-    impulse = np.logical_and(neighbours <= 1, ink)
-    lone_paper = np.greater(neighbours >= 7, ink)
-    del neighbours
-    impulse |= lone_paper
-    del lone_paper
+    # One uint8 image codes each pixel as 16 x its side (ink 1, paper 0) + its ink neighbours; a
+    # table then marks the impulses, without a page-sized mask per comparison.
+    kernel = np.array(_CODE_KERNEL, np.float32)
+    code = cv2.filter2D(ink.view(np.uint8), cv2.CV_8U, kernel, borderType=cv2.BORDER_REPLICATE)
+    impulse = cv2.LUT(code, np.array(_IMPULSE, np.uint8), dst=code).view(bool)
     if mode == "auto" and not _grainy(impulse, ink):
         return image.copy()
     result = image.copy()
@@ -136,8 +131,10 @@ def _grainy(impulse: np.ndarray, ink: np.ndarray) -> bool:
     return bool(np.median(tiles) > IMPULSE_DENSITY)
 
 
-_NEIGHBOURS = ((1, 1, 1), (1, 0, 1), (1, 1, 1))
-"""Counts a pixel's eight neighbours."""
+_CODE_KERNEL = ((1, 1, 1), (1, 16, 1), (1, 1, 1))
+"""16 x a pixel's own ink plus its eight neighbours' (see remove-impulse)."""
+_IMPULSE = tuple(1 if 7 <= code < 16 or 16 <= code <= 17 else 0 for code in range(256))
+"""Impulse or not, by that code: paper with at most one paper neighbour, ink with at most one ink one."""
 
 
 def normalize_background(scan: Scan, size: SizeSpec = "auto") -> np.ndarray:
@@ -276,7 +273,7 @@ def remove_specks(
     :func:`classify_specks`), and dot-matrix print is judged by its joined glyphs, so its dots stay.
     With ``auto`` the lighter rim of a removed speck on a gray image goes with it.
     """
-    removed, _ = classify_specks(scan, min_size, connectivity, keep_punctuation)
+    removed = classify_specks(scan, min_size, connectivity, keep_punctuation)[0]  # the kept mask goes now
     if Size(min_size).is_auto:
         return _paint_white(scan, removed)
     cleaned = scan.pixels.copy()
@@ -370,6 +367,9 @@ def remove_lines(scan: Scan) -> np.ndarray:
     line pixel with the rest of the ink just above and below it (left and right of a vertical
     rule), no further than the lines are thick, is a stroke crossing the line, and stays. Pages
     without lines, dot-matrix print and light text on dark are returned unchanged.
+
+    Only the ink that could hold a line is searched: the components that long, in the bands of
+    rows they cover (see :func:`_line_regions`), so a page with a few long words costs little.
     """
     measure = _dark_text(scan)
     if measure is None or measure.dot_matrix:
@@ -378,30 +378,70 @@ def remove_lines(scan: Scan) -> np.ndarray:
     parts, height = scan.components, measure.char_height
     length = max(5, round(LINE_LENGTH * height))
     solid = (parts.thickness > SOLID * measure.stroke_width) & (parts.area > 0.5 * parts.width * parts.height)
-    long = parts.paint((parts.length >= length) & ~solid, False)  # dark bands hold no lines
-    if not long.any():
+    chosen = (parts.length >= length) & ~solid  # dark bands hold no lines
+    if not chosen.any():
         return scan.pixels.copy()
-    across, down = _find_lines(long, height, length)
-    if not (across.any() or down.any()):
+    long, found = parts.paint(chosen, False), []
+    for rows, columns in _line_regions(parts, chosen, round(height)):
+        across, down = _find_lines(long[rows, columns], height, length)
+        if across.any() or down.any():
+            found.append((rows, columns, across, down))
+    if not found:
         return scan.pixels.copy()
-    rest = long & ~across & ~down
-    depth = cv2.distanceTransform((across | down).view(np.uint8), cv2.DIST_L2, 3)
-    reach = round(2 * float(np.percentile(depth[across | down], 95))) + 1  # the lines' thickness
-    crossing = across & _on_both_sides(rest, reach, vertical=True)
-    crossing |= down & _on_both_sides(rest, reach, vertical=False)
-    return _paint_white(scan, (across | down) & ~crossing)
+    depth = np.concatenate([_depth(across | down) for _, _, across, down in found])
+    reach = round(2 * float(np.percentile(depth, 95))) + 1  # the lines' thickness
+    removed = np.zeros(scan.pixels.shape, bool)
+    for rows, columns, across, down in found:
+        rest = long[rows, columns] & ~across & ~down
+        crossing = across & _on_both_sides(rest, reach, vertical=True)
+        crossing |= down & _on_both_sides(rest, reach, vertical=False)
+        removed[rows, columns] = (across | down) > crossing
+    return _paint_white(scan, removed)
+
+
+def _depth(lines: np.ndarray) -> np.ndarray:
+    """The distance to the paper of each pixel of the ``lines`` mask."""
+    depth: np.ndarray = cv2.distanceTransform(lines.view(np.uint8), cv2.DIST_L2, 3)[lines]
+    return depth
+
+
+def _line_regions(parts: Components, chosen: np.ndarray, pad: int) -> Iterator[tuple[slice, slice]]:
+    """Boxes holding the ``chosen`` components, ``pad`` pixels around them, that share no rows: the
+    bands of rows the components cover, merged where they come within ``pad`` rows of each other,
+    each as wide as its components. Whatever lies within ``pad`` of a component is in its box."""
+    rows, columns = parts.shape
+    top, bottom = parts.y[chosen] - pad, parts.y[chosen] + parts.height[chosen] + pad
+    left, right = parts.x[chosen] - pad, parts.x[chosen] + parts.width[chosen] + pad
+    band: list[int] = []
+    end = 0
+    for index in np.argsort(top, kind="stable"):
+        if band and top[index] >= end:
+            yield _box(band, top, bottom, left, right, rows, columns)
+            band = []
+        band.append(int(index))
+        end = max(end, int(bottom[index]))
+    yield _box(band, top, bottom, left, right, rows, columns)
+
+
+def _box(band: list[int], top: np.ndarray, bottom: np.ndarray, left: np.ndarray, right: np.ndarray,
+         rows: int, columns: int) -> tuple[slice, slice]:  # fmt: skip
+    """The box of the components ``band``, within the image."""
+    return (slice(max(int(top[band].min()), 0), min(int(bottom[band].max()), rows)),
+            slice(max(int(left[band].min()), 0), min(int(right[band].max()), columns)))  # fmt: skip
 
 
 def _find_lines(ink: np.ndarray, height: float, length: int) -> tuple[np.ndarray, np.ndarray]:
     """The lines in ``ink`` (text of ``height`` px): those holding a segment ``length`` px long
     within ``LINE_SLOPE`` of horizontal, and vertical rules."""
     rule = max(5, round(RULE_LENGTH * height))
-    across, mask = np.zeros(ink.shape, bool), ink.view(np.uint8)
+    mask = np.ascontiguousarray(ink).view(np.uint8)
+    across, opened = np.zeros(ink.shape, np.uint8), np.empty(ink.shape, np.uint8)
     for angle in np.arange(-LINE_SLOPE, LINE_SLOPE + 0.1, LINE_STEP):
-        across |= cv2.morphologyEx(mask, cv2.MORPH_OPEN, _segment(length, float(angle))) > 0
-    down = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((rule, 1), np.uint8)) > 0
-    across &= _line_like(across, ink, LINE_SPAN * height, height, vertical=False)
-    down &= _line_like(down, ink, rule, height, vertical=True)
+        cv2.morphologyEx(mask, cv2.MORPH_OPEN, _segment(length, float(angle)), dst=opened)
+        cv2.bitwise_or(across, opened, dst=across)
+    down = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((rule, 1), np.uint8), dst=opened)
+    across = _line_like(across.view(bool), ink, LINE_SPAN * height, height, vertical=False)
+    down = _line_like(down.view(bool), ink, rule, height, vertical=True)
     return across, down
 
 
@@ -414,8 +454,10 @@ def _line_like(mask: np.ndarray, ink: np.ndarray, span: float, height: float, ve
     parts = components(mask)
     reach = max(1, round(height / 2))
     side = (2 * reach + 1, 1) if not vertical else (1, 2 * reach + 1)
-    near = cv2.dilate((ink & ~mask).view(np.uint8), np.ones(side, np.uint8)) > 0
-    alone = np.bincount(parts.which[~near.ravel()[parts.where]], minlength=parts.count + 1)[1:]
+    near = np.greater(ink, mask).view(np.uint8)  # the rest of the ink
+    cv2.dilate(near, np.ones(side, np.uint8), dst=near)
+    alone = np.bincount(parts.which[near.ravel()[parts.where] == 0], minlength=parts.count + 1)[1:]
+    del near
     thin = parts.area < LINE_WIDTH * height * parts.length
     line = (parts.length > span) & thin & (alone >= LINE_ALONE * parts.area)
     return parts.paint(line, False)
@@ -446,11 +488,14 @@ def _on_both_sides(ink: np.ndarray, reach: int, vertical: bool) -> np.ndarray:
 
 def _paint_white(scan: Scan, removed: np.ndarray) -> np.ndarray:
     """The page with the ``removed`` ink painted white, and the lighter anti-aliased rim around it
-    on a gray image (not ink, but it would stay as a faint ghost of the mark)."""
+    on a gray image (not ink, but it would stay as a faint ghost of the mark). ``removed`` is used
+    up: it becomes the rim, so that no other page-sized mask is made."""
     result = scan.pixels.copy()
     if removed.any():
-        rim = cv2.dilate(removed.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-        result[removed | (rim & ~scan.ink)] = 255
+        np.putmask(result, removed, 255)
+        cv2.dilate(removed.view(np.uint8), np.ones((3, 3), np.uint8), dst=removed.view(np.uint8))
+        np.greater(removed, scan.ink, out=removed)  # the paper around the removed ink
+        np.putmask(result, removed, 255)
     return result
 
 
@@ -500,7 +545,11 @@ def classify_specks(
         near = np.isfinite(neighbour)
         # A speckled scan keeps only pen dabs beside the text; a clean one keeps either.
         punctuation = small & ((near & dab) if measure.speck_ratio >= SPECKLED else (near | dab))
-    return ink & judged.paint(small & ~punctuation, False), ink & judged.paint(punctuation, False)
+    removed, kept = judged.paint(small & ~punctuation, False), judged.paint(punctuation, False)
+    if measure.dot_pitch:  # the joined glyphs cover the gaps between the dots too
+        removed &= ink
+        kept &= ink
+    return removed, kept
 
 
 def _dark_text(scan: Scan) -> ScanMeasure | None:
@@ -549,7 +598,7 @@ def _neighbour_pen(parts: Components, shape: tuple[int, ...], stroke: float, hei
     kernel = np.ones((up + down + 1, 2 * reach + 1), np.uint8)
     # dst(p) = min of src(p + (x - reach, y - down)) over the kernel: glyph ink from `down` rows above
     # p (p below the glyph) to `up` rows below p (p above the glyph), `reach` columns either side.
-    zone = cv2.erode(pen_image, kernel, anchor=(reach, down), borderValue=far)
+    zone = cv2.erode(pen_image, kernel, dst=pen_image, anchor=(reach, down), borderValue=far)
     rows = np.clip(np.rint(parts.cy).astype(int), 0, shape[0] - 1)
     cols = np.clip(np.rint(parts.cx).astype(int), 0, shape[1] - 1)
     pen: np.ndarray = np.where(zone[rows, cols] == far, np.inf, zone[rows, cols].astype(np.float64))
