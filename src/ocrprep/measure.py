@@ -28,7 +28,7 @@ How the figures are found:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -54,7 +54,8 @@ DEPTH_CAP = 64
 measured, and anything thicker is a solid area beside text of any size worth reading."""
 BAND_ROWS = 256
 BAND_PIXELS = 1 << 19
-"""The distance transform runs on bands of at least ``BAND_ROWS`` rows and about ``BAND_PIXELS``."""
+"""Work in bands of rows (see :func:`row_bands`) takes at least ``BAND_ROWS`` rows and about
+``BAND_PIXELS`` pixels a band: its temporaries stay a small share of a page."""
 
 
 @dataclass(frozen=True)
@@ -309,15 +310,25 @@ def components(ink: np.ndarray, connectivity: int = 8) -> Components:
     )
 
 
+def row_bands(shape: tuple[int, ...], margin: int = 0) -> Iterator[tuple[int, int, int, int]]:
+    """Bands of rows covering an image of ``shape``, for work whose page-sized temporaries would be
+    several times the page: ``(top, bottom, above, below)``, the band's rows and, for a filter that
+    reaches ``margin`` rows, those rows with ``margin`` more each side (within the image)."""
+    rows, columns = shape[:2]
+    band = max(BAND_ROWS, BAND_PIXELS // max(columns, 1))
+    for top in range(0, rows, band):
+        bottom = min(top + band, rows)
+        yield top, bottom, max(top - margin, 0), min(bottom + margin, rows)
+
+
 def _ink_indices(mask: np.ndarray) -> np.ndarray:
     """The flat indices of a mask's nonzero pixels, ascending: int32 when they fit, found band by
     band so that no int64 array of them all is made."""
-    rows, columns = mask.shape
     if mask.size >= 2**31:
         return np.flatnonzero(mask)
-    band = max(BAND_ROWS, BAND_PIXELS // max(columns, 1))
-    pieces = [(np.flatnonzero(mask[top : top + band]) + top * columns).astype(np.int32)
-              for top in range(0, rows, band)]  # fmt: skip
+    columns = mask.shape[1]
+    pieces = [(np.flatnonzero(mask[top:bottom]) + top * columns).astype(np.int32)
+              for top, bottom, _, _ in row_bands(mask.shape)]  # fmt: skip
     return np.concatenate(pieces)
 
 
@@ -325,20 +336,17 @@ def _depths(mask: np.ndarray, where: np.ndarray) -> tuple[np.ndarray, np.ndarray
     """Each ink pixel's distance to the paper (float32, at most ``DEPTH_CAP``) and whether it is on a
     ridge (a local maximum of the distance below the cap), for the ink pixels at flat ``where``.
 
-    The distance transform runs on bands of ``BAND_ROWS`` rows (or about ``BAND_PIXELS``) with
-    ``DEPTH_CAP`` rows more on each side: no paper beyond them is nearer than the cap, so every
-    distance below it is what the whole page would give, and the float32 images stay the size of a
-    band. The area outside the image counts as ink, as in OpenCV.
+    The distance transform runs band by band (:func:`row_bands`) with ``DEPTH_CAP`` rows more on
+    each side: no paper beyond them is nearer than the cap, so every distance below it is what the
+    whole page would give, and the float32 images stay the size of a band. The area outside the
+    image counts as ink, as in OpenCV.
     """
-    rows, columns = mask.shape
+    columns = mask.shape[1]
     depth, ridge = np.empty(where.size, np.float32), np.empty(where.size, bool)
-    band = max(BAND_ROWS, BAND_PIXELS // max(columns, 1))
-    starts = np.searchsorted(where, np.arange(0, rows + band, band) * columns)
-    for index, top in enumerate(range(0, rows, band)):
-        first, last = starts[index], starts[index + 1]
+    for top, bottom, above, below in row_bands(mask.shape, DEPTH_CAP):
+        first, last = np.searchsorted(where, (top * columns, bottom * columns))
         if first == last:
             continue
-        above, below = max(top - DEPTH_CAP, 0), min(top + band + DEPTH_CAP, rows)
         distance = cv2.distanceTransform(mask[above:below], cv2.DIST_L2, 5)
         np.minimum(distance, DEPTH_CAP, out=distance)  # ink with no paper in the band reads FLT_MAX
         highest = cv2.dilate(distance, np.ones((3, 3), np.uint8))

@@ -34,6 +34,7 @@ from ..measure import (
     disk_kernel,
     glyph_like,
     join_gaps,
+    row_bands,
     text_line_rows,
 )
 from ..types import Param, Scan, Size, Stage
@@ -115,7 +116,9 @@ def remove_impulse(scan: Scan, mode: str = "auto") -> np.ndarray:
     if mode == "auto" and not _grainy(impulse, ink):
         return image.copy()
     result = image.copy()
-    cv2.copyTo(cv2.medianBlur(image, 3), impulse.view(np.uint8), result)
+    for top, bottom, above, below in row_bands(image.shape, 1):
+        median = cv2.medianBlur(image[above:below], 3)[top - above : bottom - above]
+        cv2.copyTo(median, impulse[top:bottom].view(np.uint8), result[top:bottom])
     return result
 
 
@@ -488,14 +491,15 @@ def _on_both_sides(ink: np.ndarray, reach: int, vertical: bool) -> np.ndarray:
 
 def _paint_white(scan: Scan, removed: np.ndarray) -> np.ndarray:
     """The page with the ``removed`` ink painted white, and the lighter anti-aliased rim around it
-    on a gray image (not ink, but it would stay as a faint ghost of the mark). ``removed`` is used
-    up: it becomes the rim, so that no other page-sized mask is made."""
+    on a gray image (not ink, but it would stay as a faint ghost of the mark). The rim is found
+    band by band, so that no other page-sized mask is made."""
     result = scan.pixels.copy()
     if removed.any():
         np.putmask(result, removed, 255)
-        cv2.dilate(removed.view(np.uint8), np.ones((3, 3), np.uint8), dst=removed.view(np.uint8))
-        np.greater(removed, scan.ink, out=removed)  # the paper around the removed ink
-        np.putmask(result, removed, 255)
+        for top, bottom, above, below in row_bands(removed.shape, 1):
+            grown = cv2.dilate(removed[above:below].view(np.uint8), np.ones((3, 3), np.uint8)).view(bool)
+            rim = np.greater(grown[top - above : bottom - above], scan.ink[top:bottom])  # paper beside it
+            np.putmask(result[top:bottom], rim, 255)
     return result
 
 
@@ -598,7 +602,7 @@ def _neighbour_pen(parts: Components, shape: tuple[int, ...], stroke: float, hei
     kernel = np.ones((up + down + 1, 2 * reach + 1), np.uint8)
     # dst(p) = min of src(p + (x - reach, y - down)) over the kernel: glyph ink from `down` rows above
     # p (p below the glyph) to `up` rows below p (p above the glyph), `reach` columns either side.
-    zone = cv2.erode(pen_image, kernel, dst=pen_image, anchor=(reach, down), borderValue=far)
+    zone = cv2.erode(pen_image, kernel, anchor=(reach, down), borderValue=far)
     rows = np.clip(np.rint(parts.cy).astype(int), 0, shape[0] - 1)
     cols = np.clip(np.rint(parts.cx).astype(int), 0, shape[1] - 1)
     pen: np.ndarray = np.where(zone[rows, cols] == far, np.inf, zone[rows, cols].astype(np.float64))
