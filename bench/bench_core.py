@@ -4,8 +4,9 @@ Run with ``make bench`` (or ``.venv/bin/python bench/bench_core.py``). Prints:
 1. remove-specks on a 300-DPI A4 page with 5,000 specks against the snippet's per-component loop
    and against one bare ``cv2.connectedComponentsWithStats`` call (goals: >= 100x, <= 3x);
 2. the default pipeline per A4 page against one single-threaded Tesseract run on it (goal <= 5%);
-3. a 40-page batch with ``--jobs 2`` against ``--jobs 1`` (goal >= 1.8x throughput);
-4. peak memory of ``ocrprep clean`` on a 600-DPI A4 page, against the page's own pixel bytes.
+3. a 40-page batch with ``--jobs 2`` against ``--jobs 1`` (goal >= 1.8x throughput).
+
+Memory per page is in ``bench_limits.py``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +28,11 @@ from PIL import Image, ImageDraw, ImageFont
 import ocrprep
 import ocrprep.measure
 import ocrprep.pipeline
+import ocrprep.plugins
 import ocrprep.types
 from ocrprep.builtin.despeckle import remove_specks
 
 A4_300 = (3508, 2480)
-A4_600 = (7016, 4960)
 OCRPREP = str(Path(sys.executable).with_name("ocrprep"))
 
 
@@ -143,18 +144,6 @@ def bench_jobs(folder: Path) -> None:
           f"throughput {times[1] / times[2]:.2f}x  (goal >= 1.8x on {os.cpu_count()} cores)")  # fmt: skip
 
 
-def bench_memory(folder: Path) -> None:
-    pixels = page(A4_600, 10000)
-    path = folder / "a4_600.png"
-    Image.fromarray(pixels).save(path, dpi=(600, 600))
-    baseline = peak_rss_mib(["--version"])
-    peak = peak_rss_mib(["clean", str(path), "-o", str(folder / "out.png"), "--jobs", "1"])
-    size = pixels.nbytes / 2**20
-    print(f"4. clean of one 600-DPI A4 page ({pixels.size / 1e6:.1f} Mpx, {size:.0f} MiB as 8-bit gray): "
-          f"peak RSS {peak:.0f} MiB, {peak - baseline:.0f} MiB above ocrprep's start-up ({baseline:.0f} MiB) "
-          f"= {(peak - baseline) / size:.1f}x the page")  # fmt: skip
-
-
 LAUNCHER = """
 import resource, subprocess, sys
 subprocess.run([sys.executable, "-m", "ocrprep", *sys.argv[1:]], check=True, capture_output=True)
@@ -162,13 +151,15 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
-def peak_rss_mib(args: list[str]) -> float:
-    """Peak resident memory of ``ocrprep ARGS``, read with the resource module by a small launcher.
+def peak_rss_mib(args: list[str], env: Mapping[str, str] | None = None) -> float:
+    """Peak resident memory of ``ocrprep ARGS`` (in environment ``env``), read with the resource
+    module by a small launcher.
 
     Linux carries a parent's memory high-water mark into a forked child, so the child is started
     from a fresh, small Python rather than from this benchmark process with its big test pages.
     """
-    done = subprocess.run([sys.executable, "-c", LAUNCHER, *args], capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", LAUNCHER, *args], capture_output=True, text=True, check=True,
+                          env=env)  # fmt: skip
     return int(done.stdout.strip()) / 1024
 
 
@@ -179,7 +170,6 @@ def main() -> None:
         bench_remove_specks()
         bench_pipeline_vs_tesseract()
         bench_jobs(Path(tmp))
-        bench_memory(Path(tmp))
 
 
 if __name__ == "__main__":

@@ -187,8 +187,9 @@ def measure_scan(gray: np.ndarray, dpi: int | None = None) -> ScanMeasure:
     False
     """
     _check(gray)
-    inverted = is_inverted(gray)
-    return measure_ink(ink_mask(gray, inverted), dpi, inverted)
+    dark = ink_mask(gray)
+    inverted = dark_side_is_paper(dark)
+    return measure_ink(~dark if inverted else dark, dpi, inverted)
 
 
 def measure_ink(
@@ -240,7 +241,13 @@ def otsu_level(gray: np.ndarray) -> int:
 
 
 def is_inverted(gray: np.ndarray) -> bool:
-    """True when the text is light on a dark background.
+    """True when the text is light on a dark background (see :func:`dark_side_is_paper`)."""
+    _check(gray)
+    return dark_side_is_paper(ink_mask(gray))
+
+
+def dark_side_is_paper(dark: np.ndarray) -> bool:
+    """True when the dark side of a page by Otsu's level (``ink_mask``) is its background.
 
     Text is the minority of the pixels and breaks up into many glyph-sized pieces, while the
     background is mostly one piece with a few holes (the counters of o, e, a ...). So the image is
@@ -248,10 +255,6 @@ def is_inverted(gray: np.ndarray) -> bool:
     (of 4 pixels or more) than its dark side. A receipt photographed on a dark table is not inverted:
     its paper is one big light piece.
     """
-    _check(gray)
-    if gray.size == 0 or gray.min() == gray.max():
-        return False
-    dark = gray <= otsu_level(gray)
     if np.count_nonzero(dark) * 2 <= dark.size:
         return False
     return _pieces(~dark) > 1.5 * _pieces(dark)
@@ -322,13 +325,18 @@ def row_bands(shape: tuple[int, ...], margin: int = 0) -> Iterator[tuple[int, in
 
 
 def _ink_indices(mask: np.ndarray) -> np.ndarray:
-    """The flat indices of a mask's nonzero pixels, ascending: int32 when they fit, found band by
-    band so that no int64 array of them all is made."""
+    """The flat indices of a uint8 mask's nonzero pixels, ascending: int32 when they fit, found band
+    by band (OpenCV's ``findNonZero`` is twice as fast as numpy's) so that no int64 array of them
+    all is made."""
+    columns = mask.shape[1]
     if mask.size >= 2**31:
         return np.flatnonzero(mask)
-    columns = mask.shape[1]
-    pieces = [(np.flatnonzero(mask[top:bottom]) + top * columns).astype(np.int32)
-              for top, bottom, _, _ in row_bands(mask.shape)]  # fmt: skip
+    pieces = [np.zeros(0, np.int32)]
+    for top, bottom, _, _ in row_bands(mask.shape):
+        points = cv2.findNonZero(mask[top:bottom])  # (x, y) pairs, or None
+        if points is not None:
+            points = points.reshape(-1, 2)
+            pieces.append((points[:, 1] + np.int32(top)) * np.int32(columns) + points[:, 0])
     return np.concatenate(pieces)
 
 
@@ -344,7 +352,7 @@ def _depths(mask: np.ndarray, where: np.ndarray) -> tuple[np.ndarray, np.ndarray
     columns = mask.shape[1]
     depth, ridge = np.empty(where.size, np.float32), np.empty(where.size, bool)
     for top, bottom, above, below in row_bands(mask.shape, DEPTH_CAP):
-        first, last = np.searchsorted(where, (top * columns, bottom * columns))
+        first, last = np.searchsorted(where, np.array((top, bottom), where.dtype) * columns)
         if first == last:
             continue
         distance = cv2.distanceTransform(mask[above:below], cv2.DIST_L2, 5)

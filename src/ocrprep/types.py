@@ -18,7 +18,15 @@ from typing import Any, TypeAlias
 
 from .errors import UsageError
 from .libs import cv2, np
-from .measure import Components, ScanMeasure, components, ink_mask, is_inverted, measure_ink
+from .measure import (
+    Components,
+    ScanMeasure,
+    components,
+    dark_side_is_paper,
+    ink_mask,
+    measure_ink,
+    measure_scan,
+)
 
 DEFAULT_DPI = 300
 """The resolution assumed for sizes in points when the image file does not state one."""
@@ -230,8 +238,8 @@ class Scan:
         """The text's stroke width, character height, polarity, specks..., measured once per pixels."""
         facts = self._facts
         if facts.measure is None:
-            if is_inverted(self.pixels):
-                facts.measure = measure_ink(ink_mask(self.pixels, True), self.dpi, True)
+            if dark_side_is_paper(self.ink):  # one Otsu level and one mask serve both sides
+                facts.measure = measure_ink(~self.ink, self.dpi, True)
             else:
                 facts.measure = measure_ink(self.ink, self.dpi, False, self.components)
         return facts.measure
@@ -253,8 +261,7 @@ class Scan:
                 height, width = self.pixels.shape
                 size = (max(1, width // step), max(1, height // step))
                 small = cv2.resize(self.pixels, size, interpolation=cv2.INTER_AREA)
-                inverted = is_inverted(small)
-                found = measure_ink(ink_mask(small, inverted), self.dpi, inverted)
+                found = measure_scan(small, self.dpi)
                 facts.overview = _scaled(found, step, self.pixels.shape)
         return facts.overview
 

@@ -525,12 +525,11 @@ def classify_specks(
     size = Size(min_size)
     keep = keep_punctuation == "true" or (keep_punctuation == "auto" and size.is_auto)
     ink = scan.ink if size.is_auto else scan.pixels < INK_BELOW
-    nothing = np.zeros(ink.shape, bool)
     measure = _dark_text(scan) if size.is_auto or keep else None
     if measure is None:
-        if size.is_auto:
-            return nothing, nothing
-        return _small_components(ink, _area_limit(size, scan.dpi, 0.0), connectivity), nothing
+        removed = np.zeros(ink.shape, bool) if size.is_auto else _small_components(
+            ink, _area_limit(size, scan.dpi, 0.0), connectivity)  # fmt: skip
+        return removed, np.zeros(ink.shape, bool)
     assert measure.stroke_width is not None and measure.char_height is not None
     stroke, height = measure.stroke_width, measure.char_height
     limit = _area_limit(size, scan.dpi, stroke * height / 4)
