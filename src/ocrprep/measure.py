@@ -187,9 +187,15 @@ def measure_scan(gray: np.ndarray, dpi: int | None = None) -> ScanMeasure:
     False
     """
     _check(gray)
+    ink, inverted = text_ink(gray)
+    return measure_ink(ink, dpi, inverted)
+
+
+def text_ink(gray: np.ndarray) -> tuple[np.ndarray, bool]:
+    """The text's ink of a gray image and whether it is light on dark, from one Otsu level."""
     dark = ink_mask(gray)
     inverted = dark_side_is_paper(dark)
-    return measure_ink(~dark if inverted else dark, dpi, inverted)
+    return (~dark if inverted else dark), inverted
 
 
 def measure_ink(
@@ -331,7 +337,7 @@ def _ink_indices(mask: np.ndarray) -> np.ndarray:
     columns = mask.shape[1]
     if mask.size >= 2**31:
         return np.flatnonzero(mask)
-    pieces = [np.zeros(0, np.int32)]
+    pieces: list[np.ndarray] = [np.zeros(0, np.int32)]
     for top, bottom, _, _ in row_bands(mask.shape):
         points = cv2.findNonZero(mask[top:bottom])  # (x, y) pairs, or None
         if points is not None:

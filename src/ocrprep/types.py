@@ -25,7 +25,7 @@ from .measure import (
     dark_side_is_paper,
     ink_mask,
     measure_ink,
-    measure_scan,
+    text_ink,
 )
 
 DEFAULT_DPI = 300
@@ -261,7 +261,8 @@ class Scan:
                 height, width = self.pixels.shape
                 size = (max(1, width // step), max(1, height // step))
                 small = cv2.resize(self.pixels, size, interpolation=cv2.INTER_AREA)
-                found = measure_scan(small, self.dpi)
+                ink, inverted = text_ink(small)
+                found = measure_ink(ink, self.dpi, inverted)
                 facts.overview = _scaled(found, step, self.pixels.shape)
         return facts.overview
 
