@@ -213,3 +213,27 @@ def test_a_page_wider_than_tesseract_reads_is_shrunk_for_it_and_its_boxes_map_ba
     assert list(words) == ["Invoice", "4711", "paid"]
     assert abs(words["Invoice"] - 32_000 - 20) <= 6  # render_text leaves a 20 px margin
     assert [int(v) for v in rows[0][6:10]] == [0, 0, 33_000, line.shape[0]]
+
+
+def _tsv_words(table):
+    """The page's box and the words with their boxes, from a TSV file."""
+    rows = [row.split("\t") for row in table.read_text().splitlines()[1:]]
+    words = [(r[11], *map(int, r[6:10])) for r in rows if r[0] == "5" and r[11].strip()]
+    return [int(v) for v in rows[0][6:10]], words
+
+
+def test_a_page_read_smaller_for_the_memory_budget_has_its_boxes_on_the_file(ocrprep_cli, page, tmp_path):
+    height, width = np.asarray(Image.open(page)).shape
+    budget = ("--max-memory", str(24 * (width * height) // 4))  # room for a quarter: read at half the size
+    page_box, words = _tsv_words(
+        _write(ocrprep_cli, page, "tsv", tmp_path / "full.tsv", pipeline="grayscale")
+    )
+    small_box, small_words = _tsv_words(
+        _write(ocrprep_cli, page, "tsv", tmp_path / "small.tsv", *budget, pipeline="grayscale")
+    )
+    assert page_box == small_box == [0, 0, width, height]
+    assert [w[0] for w in small_words] == [w[0] for w in words]
+    assert all(abs(a - b) <= 4 for small, full in zip(small_words, words, strict=True)
+               for a, b in zip(small[1:], full[1:], strict=True)), (small_words, words)  # fmt: skip
+    hocr = _write(ocrprep_cli, page, "hocr", tmp_path / "small.hocr", *budget, pipeline="grayscale")
+    assert "scan_res 300 300" in hocr.read_text()

@@ -16,6 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 
+from .images import FileGrid
 from .libs import np
 from .types import Scan
 
@@ -177,16 +178,23 @@ def pdf_page(text_layer: bytes, read: Scan, image: np.ndarray, dpi: int | None) 
 
 def page_document(
     kind: str, text: str, read: Scan, render: Callable[[str], bytes], shown: Scan, name: str,
-    dpi: int | None,
+    dpi: int | None, file_grid: FileGrid | None = None,
 ) -> bytes:  # fmt: skip
     """One page in format ``kind``, from the ``text`` read off the ``read`` pixels and the engine's
     ``render(format)`` of them; boxes on the input page, a PDF page showing ``shown`` on the input
-    page's grid. ``name`` and ``dpi`` are the input file's."""
+    page's grid. ``name`` and ``dpi`` are the input file's. A page read smaller than its file
+    (``file_grid``) has its boxes on the file's pixels; its PDF page keeps the smaller pixels, at
+    the same size on paper."""
     if kind == "txt":
         return text.encode()
     document = render(ENGINE_FORMATS[kind])
     if kind == "pdf":
         return pdf_page(document, read, shown.input_pixels(), dpi)
+    if file_grid is not None:
+        width, height = read.input_size
+        to_file = np.diag((file_grid.width / width, file_grid.height / height, 1.0))
+        read = Scan(read.pixels, read.dpi, to_file @ read.to_input, (file_grid.width, file_grid.height))
+        dpi = file_grid.dpi
     if kind == "hocr":
         return move_hocr(document.decode(), read, name, dpi).encode()
     if kind == "alto":

@@ -29,6 +29,16 @@ DPI_RANGE = (50, 4800)
 
 
 @dataclass(frozen=True)
+class FileGrid:
+    """The size and DPI of an image file's own pixels: where the word boxes of a page go that was
+    read smaller to fit the memory budget."""
+
+    width: int
+    height: int
+    dpi: int | None
+
+
+@dataclass(frozen=True)
 class Page:
     """One page of an input file, as read: pixels in the file's own mode, upright."""
 
@@ -39,6 +49,8 @@ class Page:
     """Pages in the file (1 for everything but multi-page TIFFs)."""
     image: np.ndarray
     dpi: int | None
+    file_grid: FileGrid | None = None
+    """The file's own pixels, when ``image`` was shrunk from them to fit the memory budget."""
 
     @property
     def label(self) -> str:
@@ -195,7 +207,7 @@ def _within(page: Page, max_pixels: int | None) -> Page:
     dpi = None if page.dpi is None else max(1, round(page.dpi * factor))
     log.warning("%s: %dx%d px is more than the memory budget allows (--max-memory); read at %dx%d px",
                 page.label, width, height, *size)  # fmt: skip
-    return replace(page, image=small, dpi=dpi)
+    return replace(page, image=small, dpi=dpi, file_grid=FileGrid(width, height, page.dpi))
 
 
 def pil_to_array(img: Image.Image) -> np.ndarray:

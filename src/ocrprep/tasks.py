@@ -129,7 +129,7 @@ class OcrWork:
         documents = {
             kind: page_document(
                 kind, result.text, read, lambda render: host.render(render, read.pixels, read.dpi, options),
-                shown, display_path(page.path), page.dpi,
+                shown, display_path(page.path), page.dpi, page.file_grid,
             )
             for kind in self.formats
         }  # fmt: skip
