@@ -714,10 +714,10 @@ def tune(
 @shared_options()
 def plugins(as_json: bool, run: Run) -> int:
     """List the registered plugins: name, version, distribution, hooks, stages, engines."""
-    from .report import to_json
-
     infos = run.settings.host().plugin_infos()
     if as_json:
+        from .report import to_json
+
         click.echo(to_json([dataclasses.asdict(info) for info in infos]))
         return ExitCode.OK
     from rich.table import Table

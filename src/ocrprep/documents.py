@@ -9,16 +9,18 @@ the engine's invisible text layer laid over it by the same mapping.
 
 from __future__ import annotations
 
-import datetime
-import html
 import io
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from .images import FileGrid
 from .libs import np
-from .types import Scan
+
+if TYPE_CHECKING:  # imported where used: the CLI reads FORMATS at start-up
+    import xml.etree.ElementTree as ET
+
+    from .images import FileGrid
+    from .types import Scan
 
 FORMATS = {
     "txt": ".txt",
@@ -63,6 +65,8 @@ def move_tsv(table: str, scan: Scan) -> str:
 
 def move_hocr(document: str, scan: Scan, image_name: str, dpi: int | None) -> str:
     """Tesseract's hOCR with boxes, baselines and sizes on the input page, naming ``image_name``."""
+    import html
+
     scale = 1.0 if scan.same_geometry else float(np.sqrt(abs(np.linalg.det(scan.to_input[:2, :2]))))
 
     def bbox(match: re.Match[str]) -> str:
@@ -81,6 +85,7 @@ def move_hocr(document: str, scan: Scan, image_name: str, dpi: int | None) -> st
 
 def move_alto(document: str, scan: Scan, image_name: str) -> str:
     """Tesseract's ALTO with every HPOS/VPOS/WIDTH/HEIGHT on the input page, naming ``image_name``."""
+    import html
 
     def element(match: re.Match[str]) -> str:
         tag = match[0]
@@ -103,6 +108,9 @@ def move_alto(document: str, scan: Scan, image_name: str) -> str:
 def page_xml(table: str, width: int, height: int, image_name: str) -> str:
     """A PAGE XML (2019-07-15) document from a TSV in the input's pixels: regions, lines and words,
     each with its box as Coords and its text as TextEquiv."""
+    import datetime
+    import xml.etree.ElementTree as ET
+
     root = ET.Element("PcGts", xmlns=PAGE_NS)
     metadata = ET.SubElement(root, "Metadata")
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S")
@@ -133,6 +141,8 @@ def page_xml(table: str, width: int, height: int, image_name: str) -> str:
 
 
 def _with_coords(parent: ET.Element, tag: str, name: str, cells: list[str]) -> ET.Element:
+    import xml.etree.ElementTree as ET
+
     element = ET.SubElement(parent, tag, id=name)
     left, top, width, height = (int(v) for v in cells[_TSV_BOX])
     right, bottom = left + width, top + height
@@ -141,6 +151,8 @@ def _with_coords(parent: ET.Element, tag: str, name: str, cells: list[str]) -> E
 
 
 def _text_equiv(element: ET.Element, text: str, confidence: float | None = None) -> None:
+    import xml.etree.ElementTree as ET
+
     equiv = ET.SubElement(element, "TextEquiv", {} if confidence is None else {"conf": f"{confidence:.2f}"})
     ET.SubElement(equiv, "Unicode").text = text
 
@@ -191,6 +203,8 @@ def page_document(
     if kind == "pdf":
         return pdf_page(document, read, shown.input_pixels(), dpi)
     if file_grid is not None:
+        from .types import Scan
+
         width, height = read.input_size
         to_file = np.diag((file_grid.width / width, file_grid.height / height, 1.0))
         read = Scan(read.pixels, read.dpi, to_file @ read.to_input, (file_grid.width, file_grid.height))

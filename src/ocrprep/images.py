@@ -6,7 +6,6 @@ import contextlib
 import logging
 import math
 import os
-import tempfile
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -250,6 +249,8 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
     The data goes to a hidden file beside the target, which is renamed into place once it is flushed
     to disk; on any error the hidden file is removed and the target is left as it was.
     """
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     _WRITING.add(tmp)

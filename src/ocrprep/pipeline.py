@@ -9,18 +9,16 @@ with parameters. The page is made 2-D ``uint8`` gray before the first stage.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import tomli_w
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, UsageError
-from .images import to_gray
 from .libs import np
-from .types import Scan, Size, Stage, Warped
+
+if TYPE_CHECKING:  # imported where used: --help and --version read NAMED_PIPELINES and start fast
+    from .types import Scan, Stage
 
 NAMED_PIPELINES: dict[str, str] = {
     "classic": "grayscale | threshold(160) | opening(radius=1) | remove-specks(min_size=100)",
@@ -55,6 +53,8 @@ class Step:
 
     def run(self, scan: Scan) -> Scan:
         """Run the stage on ``scan``, check what it returns, and make the Scan that follows."""
+        from .types import Warped
+
         where = f"stage {self.stage.name} of plugin {self.stage.plugin}"
         try:
             result = self.stage.func(scan, **self.stage.arguments(self.args))
@@ -82,14 +82,14 @@ class Pipeline:
 
     def stages(self, image: np.ndarray, dpi: int | None = None) -> Iterator[tuple[Step, Scan]]:
         """Yield each step with the Scan it made, so callers can save or inspect every stage."""
-        scan = Scan(to_gray(image), dpi)
+        scan = _first_scan(image, dpi)
         for step in self.steps:
             scan = step.run(scan)
             yield step, scan
 
     def process(self, image: np.ndarray, dpi: int | None = None) -> Scan:
         """The cleaned page: the last step's Scan, with its DPI and its way back to ``image``."""
-        scan = Scan(to_gray(image), dpi)
+        scan = _first_scan(image, dpi)
         for step in self.steps:
             scan = step.run(scan)
         return scan
@@ -104,7 +104,17 @@ class Pipeline:
             {"name": step.stage.name} | {key: _toml_value(value) for key, value in step.args.items()}
             for step in self.steps
         ]
+        import tomli_w
+
         return tomli_w.dumps({"stage": tables})
+
+
+def _first_scan(image: np.ndarray, dpi: int | None) -> Scan:
+    """The Scan the first stage sees: the page made 2-D uint8 gray."""
+    from .images import to_gray
+    from .types import Scan
+
+    return Scan(to_gray(image), dpi)
 
 
 def spec_value(value: object) -> str:
@@ -117,6 +127,8 @@ def spec_value(value: object) -> str:
 
 def _toml_value(value: object) -> object:
     """A parameter's value as TOML holds it: numbers, text and booleans as they are; sizes as written."""
+    from .types import Size
+
     if isinstance(value, Size):
         return value.to_toml()
     if isinstance(value, str | int | float | bool):
@@ -155,6 +167,8 @@ def parse_pipeline(spec: str, stages: Mapping[str, Stage]) -> Pipeline:
 
 def parse_pipeline_file(path: Path, stages: Mapping[str, Stage]) -> Pipeline:
     """Read a pipeline TOML file: one ``[[stage]]`` table a step, ``name`` plus parameters."""
+    import tomllib
+
     try:
         if path.stat().st_size > MAX_PIPELINE_FILE_BYTES:
             raise UsageError(f"{path}: pipeline file is larger than 1 MiB")
