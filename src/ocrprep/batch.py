@@ -28,8 +28,9 @@ from .plugins import Host
 from .types import RecognizeOptions
 
 BYTES_PER_PIXEL = 24
-"""Peak working memory per pixel of a gray page: the default pipeline's measure and stages took
-about 18 times the page's bytes (bench/README.md), plus the rendered or decoded copies."""
+"""Working memory planned per pixel of a page. ``clean`` with the default pipeline peaks at about 9
+times a gray page's bytes, decoding included (bench/README.md); the rest is room for a colour
+file's decoded pixels (3 or 4 bytes each) and a PDF page's bitmap beside them."""
 MEMORY_SHARE = 0.75
 """The part of the machine's memory a batch plans to use by default; the rest is the system's."""
 T = TypeVar("T")
