@@ -163,10 +163,24 @@ def normalize_background(scan: Scan, size: SizeSpec = "auto") -> np.ndarray:
     if diameter < 3:
         return image.copy()
     paper = np.maximum(_paper_brightness(image, diameter), 1)
-    if np.mean(paper < NOT_PAPER * np.percentile(paper, 90)) > NOT_PAPER_SHARE:
+    if _share_not_paper(paper) > NOT_PAPER_SHARE:
         return image.copy()
     result: np.ndarray = cv2.divide(image, paper, scale=255)
     return result
+
+
+def _share_not_paper(paper: np.ndarray) -> float:
+    """The share of a uint8 paper estimate darker than ``NOT_PAPER`` of its 90th percentile (numpy's
+    linear one), read off its histogram: a sort of the page's pixels took several times as long. The
+    histogram is counted band by band, each band's counts exact in OpenCV's float32."""
+    counts = sum(cv2.calcHist([paper[top:bottom]], [0], None, [256], [0, 256]).ravel().astype(np.int64)
+                 for top, bottom, _, _ in row_bands(paper.shape))  # fmt: skip
+    cumulative = np.cumsum(counts)
+    rank = 0.9 * (cumulative[-1] - 1)
+    low, high = np.searchsorted(cumulative, (math.floor(rank) + 1, math.ceil(rank) + 1))
+    level = NOT_PAPER * (low + (high - low) * (rank - math.floor(rank)))
+    darker = cumulative[math.ceil(level) - 1] if level > 0 else 0
+    return float(darker / cumulative[-1])
 
 
 def _paper_brightness(image: np.ndarray, diameter: int) -> np.ndarray:
