@@ -172,9 +172,10 @@ def normalize_background(scan: Scan, size: SizeSpec = "auto") -> np.ndarray:
 def _share_not_paper(paper: np.ndarray) -> float:
     """The share of a uint8 paper estimate darker than ``NOT_PAPER`` of its 90th percentile (numpy's
     linear one), read off its histogram: a sort of the page's pixels took several times as long. The
-    histogram is counted band by band, each band's counts exact in OpenCV's float32."""
-    counts = sum(cv2.calcHist([paper[top:bottom]], [0], None, [256], [0, 256]).ravel().astype(np.int64)
-                 for top, bottom, _, _ in row_bands(paper.shape))  # fmt: skip
+    histogram is counted in bands of up to 2**24 pixels, whose counts OpenCV's float32 holds exactly."""
+    rows = max(1, (1 << 24) // max(paper.shape[1], 1))
+    counts = sum(cv2.calcHist([paper[top : top + rows]], [0], None, [256], [0, 256]).ravel().astype(np.int64)
+                 for top in range(0, paper.shape[0], rows))  # fmt: skip
     cumulative = np.cumsum(counts)
     rank = 0.9 * (cumulative[-1] - 1)
     low, high = np.searchsorted(cumulative, (math.floor(rank) + 1, math.ceil(rank) + 1))
