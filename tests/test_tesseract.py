@@ -39,6 +39,26 @@ def test_digits_mode_reads_one_line_of_digits_only(text_image):
     assert ocrprep.recognize(image, RecognizeOptions(digits=True), dpi=300).text == "2024-03-15"
 
 
+def test_digits_mode_drops_the_separators_a_field_is_read_ending_with(text_image):
+    image = np.pad(text_image("2020-07-11", size=40), ((0, 0), (0, 30)), constant_values=255)
+    image[38:44, -24:-18] = 0  # a speck after the last digit, on the baseline
+    whitelist = {"tessedit_char_whitelist": DIGIT_CHARACTERS}
+    raw = ocrprep.recognize(image, RecognizeOptions(psm=7, variables=whitelist), dpi=300)
+    assert raw.text.rstrip() != "2020-07-11" and raw.text.startswith("2020-07-11"), (
+        "Tesseract reads the speck"
+    )
+    field = ocrprep.recognize(image, RecognizeOptions(digits=True), dpi=300)
+    assert field.text == "2020-07-11" and [w.text for w in field.words] == ["2020-07-11"]
+
+
+def test_a_field_keeps_its_inner_separators_and_loses_trailing_ones_word_by_word():
+    words = (Word("-12.50", 90, 0, 0, 10, 5), Word("kg:", 80, 12, 0, 5, 5), Word(".", 30, 18, 0, 1, 1))
+    field = Recognition("-12.50 kg: .", 67.0, words, "fake").field()
+    assert field.text == "-12.50 kg" and [w.text for w in field.words] == ["-12.50", "kg"]
+    assert field.confidence == 67.0 and field.words[1].left == 12
+    assert Recognition(".:", 10.0, (Word(".:", 10, 0, 0, 2, 2),), "fake").field().words == ()
+
+
 def test_a_doubtful_digit_line_is_read_again_as_one_word_and_the_surer_read_kept(monkeypatch, text_image):
     monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "bench"))
     from families import FAMILIES  # distorted digit captchas: many read doubtfully as a line

@@ -207,9 +207,12 @@ class Host:
         return result
 
     def read(self, scan: Scan, options: RecognizeOptions) -> Recognition:
-        """Read a (cleaned) page; the word boxes refer to the input file's pixels."""
+        """Read a (cleaned) page; the word boxes refer to the input file's pixels. In ``digits``
+        mode the read is a field, without the separators it ends with (:meth:`Recognition.field`)."""
         fitted = self.fitted(scan, options)
         result = self.recognize(fitted.pixels, fitted.dpi, options)
+        if options.digits:
+            result = result.field()
         return replace(result, words=fitted.input_words(result.words))
 
     def fitted(self, scan: Scan, options: RecognizeOptions, warn: bool = True) -> Scan:
