@@ -666,6 +666,8 @@ def tune(
 
     Without ground truth the search maximises mean confidence instead.
     """
+    from rich.table import Table
+
     from .metrics import TextOptions
     from .report import number as _number
     from .tune import tune as run_tune
@@ -680,8 +682,6 @@ def tune(
             on_file=lambda: progress.advance(task),
         )  # fmt: skip
     ranked = sorted(result.search, key=lambda spec: result.search[spec].rank())
-    from rich.table import Table
-
     table = Table(title=f"search on {result.search_files} file(s)", show_lines=False)
     table.add_column("pipeline")
     table.add_column("CER", justify="right")

@@ -34,7 +34,7 @@ POINTS_PER_INCH = 72
 DIGIT_CHARACTERS = "0123456789.,-/: "
 """The characters ``digits`` mode allows, the space between fields included: without it Tesseract ran
 a date and its time together on 6 of 40 speckled digit strings."""
-FIELD_SEPARATORS = ".,-/:"
+FIELD_SEPARATORS = DIGIT_CHARACTERS.strip("0123456789 ")
 """What separates the parts of a digit field; none ends one (see :meth:`Recognition.field`)."""
 SINGLE_LINE_PSM = 7
 """Tesseract's page segmentation mode for one line of text, which ``digits`` mode implies."""
