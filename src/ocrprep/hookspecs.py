@@ -32,7 +32,8 @@ def preprocess_stages() -> Sequence[Stage] | None:
     :class:`~ocrprep.Scan`: ``scan.pixels`` (a read-only 2-D ``uint8`` image, 0 = ink, 255 = paper),
     ``scan.dpi`` (None if unknown) and ``scan.measure`` (the text's stroke width, character height,
     specks..., measured once and shared by every stage that sees the same pixels; ``scan.overview``
-    the same from a copy of at most 4 megapixels, for sizes where a pixel does not matter). It returns new
+    the same from a copy of at most 4 megapixels, for sizes where a pixel does not matter;
+    ``scan.inverted`` the overview's polarity alone, without measuring the text). It returns new
     pixels of the same shape and dtype, without touching its input; or, when it scales, crops or
     rotates, an :class:`~ocrprep.Warped` saying how (``Warped.scale``, ``Warped.crop``,
     ``Warped.affine``), and the host adjusts the DPI and maps word boxes back to the input file.

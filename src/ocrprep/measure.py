@@ -277,12 +277,14 @@ def ink_mask(gray: np.ndarray, inverted: bool = False) -> np.ndarray:
     return ~dark if inverted else dark
 
 
-def components(ink: np.ndarray, connectivity: int = 8) -> Components:
+def components(ink: np.ndarray, connectivity: int = 8, depth: bool = True) -> Components:
     """The connected components of a boolean ink mask, with their statistics.
 
     ``connectivity`` 8 joins pixels that touch by a corner, 4 only by an edge. The labels are
     16-bit while they fit, and the distance transform runs in bands of rows (see :func:`_depths`),
-    so the working set stays near 3 bytes a pixel.
+    so the working set stays near 3 bytes a pixel. ``depth=False`` skips the distance transform,
+    half the time, for callers that need only boxes, areas and pixels: ``thickness`` is then NaN
+    and there are no ridge pixels.
     """
     mask = ink.astype(bool, copy=False).view(np.uint8)
     rows, columns = mask.shape
@@ -299,9 +301,10 @@ def components(ink: np.ndarray, connectivity: int = 8) -> Components:
     where = _ink_indices(mask)
     which: np.ndarray = labels.ravel()[where]
     del labels
-    depth, ridge = _depths(mask, where)
-    peak = np.zeros(count, np.float32)
-    np.maximum.at(peak, which, depth)  # per-component maximum, over ink pixels only
+    if depth:
+        thickness, ridge_which, ridge_depth = _thickness(mask, where, which, count)
+    else:
+        thickness, ridge_which, ridge_depth = np.full(count - 1, np.nan), which[:0], np.zeros(0, np.float32)
     return Components(
         shape=(rows, columns),
         x=stats[1:, cv2.CC_STAT_LEFT],
@@ -309,14 +312,30 @@ def components(ink: np.ndarray, connectivity: int = 8) -> Components:
         width=stats[1:, cv2.CC_STAT_WIDTH],
         height=stats[1:, cv2.CC_STAT_HEIGHT],
         area=stats[1:, cv2.CC_STAT_AREA],
-        thickness=np.maximum(2 * peak[1:].astype(np.float64) - 1, 1),
+        thickness=thickness,
         cx=centroids[1:, 0],
         cy=centroids[1:, 1],
         where=where,
         which=which,
-        ridge_which=which[ridge],
-        ridge_depth=depth[ridge],
+        ridge_which=ridge_which,
+        ridge_depth=ridge_depth,
     )
+
+
+def _thickness(
+    mask: np.ndarray, where: np.ndarray, which: np.ndarray, count: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each component's thickness, and the labels and depths of the ridge pixels (see :func:`_depths`).
+
+    A component's deepest pixel is a local maximum of the distance, a ridge pixel, unless it is
+    at the cap: so the maximum is taken over the ridge, a small share of the ink.
+    """
+    depth, ridge = _depths(mask, where)
+    ridge_which, ridge_depth = which[ridge], depth[ridge]
+    peak = np.zeros(count, np.float32)
+    np.maximum.at(peak, ridge_which, ridge_depth)
+    peak[which[depth >= DEPTH_CAP]] = DEPTH_CAP
+    return np.maximum(2 * peak[1:].astype(np.float64) - 1, 1), ridge_which, ridge_depth
 
 
 def row_bands(shape: tuple[int, ...], margin: int = 0) -> Iterator[tuple[int, int, int, int]]:
@@ -474,7 +493,9 @@ def dot_pitch(parts: Components, glyph: np.ndarray) -> float | None:
     diameter = float(np.median(parts.thickness[dots]))
     if regular < 0.7 or pitch > 4 * max(diameter, 1.0):
         return None
-    joined = components(join_gaps(parts.paint(np.ones(parts.count, bool), False), pitch, diameter))
+    joined = components(
+        join_gaps(parts.paint(np.ones(parts.count, bool), False), pitch, diameter), depth=False
+    )
     if n / max(joined.count, 1) < 4:
         return None
     return pitch

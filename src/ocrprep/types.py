@@ -256,17 +256,37 @@ class Scan:
         """
         facts = self._facts
         if facts.overview is None:
-            step = math.ceil(math.sqrt(self.pixels.size / OVERVIEW_PIXELS))
-            if step <= 1:
+            small = self._small_ink()
+            if small is None:
                 facts.overview = self.measure
             else:
-                height, width = self.pixels.shape
-                size = (max(1, width // step), max(1, height // step))
-                small = cv2.resize(self.pixels, size, interpolation=cv2.INTER_AREA)
-                ink, inverted = text_ink(small)
-                found = measure_ink(ink, self.dpi, inverted)
-                facts.overview = _scaled(found, step, self.pixels.shape)
+                ink, inverted, step = small
+                facts.overview = _scaled(measure_ink(ink, self.dpi, inverted), step, self.pixels.shape)
+                facts.small_ink = None
         return facts.overview
+
+    @property
+    def inverted(self) -> bool:
+        """Whether the text is light on dark, as :attr:`overview` finds it, without measuring the text
+        (Otsu's level and a count of pieces): all that ``invert`` needs."""
+        if self._facts.overview is not None:
+            return self._facts.overview.inverted
+        small = self._small_ink()
+        return dark_side_is_paper(self.ink) if small is None else small[1]
+
+    def _small_ink(self) -> tuple[np.ndarray, bool, int] | None:
+        """The ink of the copy :attr:`overview` measures, its polarity and the shrink factor; None
+        when the page is small enough to be measured itself."""
+        facts = self._facts
+        step = math.ceil(math.sqrt(self.pixels.size / OVERVIEW_PIXELS))
+        if step <= 1:
+            return None
+        if facts.small_ink is None:
+            height, width = self.pixels.shape
+            size = (max(1, width // step), max(1, height // step))
+            ink, inverted = text_ink(cv2.resize(self.pixels, size, interpolation=cv2.INTER_AREA))
+            facts.small_ink = (ink, inverted, step)
+        return facts.small_ink
 
     @property
     def ink(self) -> np.ndarray:
@@ -346,6 +366,7 @@ class _Facts:
     components: Components | None = None
     measure: ScanMeasure | None = None
     overview: ScanMeasure | None = None
+    small_ink: tuple[np.ndarray, bool, int] | None = None
 
 
 def _same_pixels(first: np.ndarray, second: np.ndarray) -> bool:

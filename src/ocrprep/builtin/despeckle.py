@@ -86,9 +86,9 @@ def invert(scan: Scan, mode: str = "auto") -> np.ndarray:
     """Make light text on a dark background dark on light.
 
     ``auto`` inverts only when the page's overview finds light text on a dark background
-    (:func:`ocrprep.measure.is_inverted`); ``true`` always inverts, ``false`` never does.
+    (:attr:`ocrprep.Scan.inverted`); ``true`` always inverts, ``false`` never does.
     """
-    if mode == "true" or (mode == "auto" and scan.overview.inverted):
+    if mode == "true" or (mode == "auto" and scan.inverted):
         return 255 - scan.pixels
     return scan.pixels.copy()
 
@@ -153,7 +153,7 @@ def normalize_background(scan: Scan, size: SizeSpec = "auto") -> np.ndarray:
     measurable text (with ``auto``) is returned unchanged.
     """
     image = scan.pixels
-    if image.size == 0 or image.min() == image.max():
+    if image.size == 0 or image.min() == image.max() or _black_and_white(image):
         return image.copy()
     size = Size(size)
     height = scan.overview.char_height if size.is_auto else None
@@ -167,6 +167,13 @@ def normalize_background(scan: Scan, size: SizeSpec = "auto") -> np.ndarray:
         return image.copy()
     result: np.ndarray = cv2.divide(image, paper, scale=255)
     return result
+
+
+def _black_and_white(image: np.ndarray) -> bool:
+    """Whether every pixel is 0 or 255: then dividing by any paper brightness changes none (a fax,
+    a bilevel TIFF), and the estimate is not worth making."""
+    counts = cv2.calcHist([image], [0], None, [256], [0, 256]).ravel()
+    return not counts[1:255].any()
 
 
 def _share_not_paper(paper: np.ndarray) -> float:
@@ -469,7 +476,7 @@ def _line_like(mask: np.ndarray, ink: np.ndarray, span: float, height: float, ve
     are thicker), and alone, with no other ``ink`` within half a height across them, along
     ``LINE_ALONE`` of their pixels or more: a line runs on through the gaps between letters and
     words, the tops of crowded letters do not."""
-    parts = components(mask)
+    parts = components(mask, depth=False)
     reach = max(1, round(height / 2))
     side = (2 * reach + 1, 1) if not vertical else (1, 2 * reach + 1)
     near = np.greater(ink, mask).view(np.uint8)  # the rest of the ink
