@@ -399,6 +399,25 @@ def test_on_a_heavily_speckled_scan_auto_opening_shaves_hairs_off_the_glyphs():
     assert np.array_equal(opening(frozen(hairy), radius="auto"), hairy), "not on a clean scan"
 
 
+def _bold_and_faint(faint: bool) -> np.ndarray:
+    """A speckled page of two lines: bold text, and under it the same words thinned to a third of
+    the stem (faint office print) when ``faint``, or bold again."""
+    bold = otsu(render_text("Hamburgefonts 1,234", 60, margin=60))
+    ink = (bold < 128).astype(np.uint8)
+    second = cv2.erode(ink, np.ones((3, 3), np.uint8), iterations=2) if faint else ink
+    page = np.vstack([bold, np.where(second > 0, B, W).astype(np.uint8)])
+    return speckled(page, 300, clear=3)
+
+
+def test_auto_opening_stays_off_where_it_would_erase_faint_glyphs():
+    bold = _bold_and_faint(faint=False)
+    assert measure_scan(bold).speck_ratio >= 1
+    assert not np.array_equal(opening(frozen(bold), radius="auto"), bold), "bold text alone: it opens"
+    faint = _bold_and_faint(faint=True)
+    assert measure_scan(faint).speck_ratio >= 1
+    assert np.array_equal(opening(frozen(faint), radius="auto"), faint), "thin glyphs beside bold: off"
+
+
 # --- ink off the lines of text ------------------------------------------------------------------
 
 

@@ -43,6 +43,10 @@ INK_BELOW = 128
 """Pixels darker than this are ink for the stages that look for ink."""
 THINNEST = 0.7
 """The thinnest strokes of a font (crossbars, joins) are this share of its stems or more."""
+THIN_GLYPHS, GLYPH_LOSS = 0.1, 0.2
+"""``opening(auto)`` stays off when ``THIN_GLYPHS`` of the glyphs are no thicker than what it
+removes (faint or thinned print beside bold: office prints), or when it would take ``GLYPH_LOSS``
+of the glyphs' ink (outlined letters): it would be erasing text, not specks."""
 NOT_PAPER, NOT_PAPER_SHARE = 0.3, 0.01
 """Where ``normalize-background`` finds the paper darker than ``NOT_PAPER`` of the page's paper, it
 is no paper: a black scan margin, a dark band behind light text. Dividing by it made noise into
@@ -265,8 +269,9 @@ def opening(scan: Scan, radius: SizeSpec = 1) -> np.ndarray:
     (:attr:`~ocrprep.measure.ScanMeasure.stem_width`), rounded: it removes ink less than about half
     as thick as the stems. It is never so large that the thinnest strokes of a font, ``THINNEST``
     of the stems (crossbars, joins), would go. It is 0 when the scan is not heavily speckled (fewer
-    specks than glyphs: the opening reshapes the glyphs too), has no measurable text or is light
-    text on dark, and then the image is returned unchanged. ``radius`` 0 returns a copy.
+    specks than glyphs: the opening reshapes the glyphs too), has no measurable text, is light
+    text on dark, or when the opening would erase text (``THIN_GLYPHS``: faint print beside bold,
+    outlined letters), and then the image is returned unchanged. ``radius`` 0 returns a copy.
     """
     size = Size(radius)
     auto = 0.0
@@ -274,13 +279,43 @@ def opening(scan: Scan, radius: SizeSpec = 1) -> np.ndarray:
     if measure is not None and measure.stem_width is not None and measure.speck_ratio >= HEAVILY_SPECKLED:
         width = measure.stem_width
         auto = min(math.floor(width / 4 + 0.5), (THINNEST * width - 1) // 2)
+        if auto > 0 and _erodes_text(scan, measure, _disk(int(auto))):
+            auto = 0
     pixels = math.floor(size.pixels(scan.dpi, auto))
     if pixels == 0:
         return scan.pixels.copy()
-    kernel = skimage.morphology.disk(pixels).astype(np.uint8)
     # Opening the dark ink is closing the bright paper.
-    result: np.ndarray = cv2.morphologyEx(scan.pixels, cv2.MORPH_CLOSE, kernel)
+    result: np.ndarray = cv2.morphologyEx(scan.pixels, cv2.MORPH_CLOSE, _disk(pixels))
     return result
+
+
+def _disk(radius: int) -> np.ndarray:
+    """The opening's structuring element: scikit-image's disk, whose radius-1 disk is a plus sign."""
+    kernel: np.ndarray = skimage.morphology.disk(radius).astype(np.uint8)
+    return kernel
+
+
+def _erodes_text(scan: Scan, measure: ScanMeasure, kernel: np.ndarray) -> bool:
+    """Whether an opening by ``kernel`` would erase text (see ``THIN_GLYPHS``): judged on the
+    text's glyphs, by their thickness and by how much of their ink the opened ink mask keeps."""
+    parts = scan.components
+    text = _text_glyphs(parts, measure, scan.pixels.shape)
+    if not text.any():
+        return False
+    if np.mean(parts.thickness[text] <= kernel.shape[0]) >= THIN_GLYPHS:
+        return True
+    opened = cv2.morphologyEx(scan.ink.view(np.uint8), cv2.MORPH_OPEN, kernel)
+    on_text = text[parts.which - 1]
+    lost = np.count_nonzero(opened.ravel()[parts.where[on_text]] == 0)
+    return bool(lost >= GLYPH_LOSS * np.count_nonzero(on_text))
+
+
+def _text_glyphs(parts: Components, measure: ScanMeasure, shape: tuple[int, ...]) -> np.ndarray:
+    """The components that are glyphs of the text: glyph-like, no thicker than ``SOLID`` strokes
+    and at least 0.4 character heights tall (punctuation and specks are not)."""
+    assert measure.stroke_width is not None and measure.char_height is not None
+    glyph = glyph_like(parts, shape) & (parts.thickness <= SOLID * measure.stroke_width)
+    return glyph & (parts.height >= 0.4 * measure.char_height)
 
 
 def remove_specks(
@@ -335,7 +370,7 @@ def remove_off_line(scan: Scan, mode: str = "auto") -> np.ndarray:
     line_rows = np.concatenate(([0], np.cumsum(lines)))
     on_line = line_rows[np.minimum(parts.y + parts.height, lines.size)] - line_rows[parts.y]
     stray = on_line < 0.5 * parts.height
-    text = glyph & (parts.height >= 0.4 * height)
+    text = _text_glyphs(parts, measure, scan.pixels.shape)
     blob = ~glyph & (parts.thickness > BLOB * stroke) & (parts.length < 0.8 * height)
     blotted = np.count_nonzero(stray & blob) > BLOTTED * np.count_nonzero(text)
     if mode == "auto" and not (one_line or blotted or measure.speck_ratio >= SPECKLED):
