@@ -182,3 +182,12 @@ def test_measuring_ink_with_its_components_given_is_measuring_it_without():
     given = measure_ink(ink, 300, False, components(ink))
     assert given == measure_ink(ink, 300, False) == measure_scan(noisy, dpi=300)
     assert given.has_text and given.specks > 0
+
+
+def test_components_without_depth_give_the_same_boxes_and_no_thickness():
+    ink = render_text("Hamburgefonts 1,234", 60) < 128
+    full, boxes = components(ink), components(ink, depth=False)
+    for field in ("x", "y", "width", "height", "area", "where", "which"):
+        assert np.array_equal(getattr(full, field), getattr(boxes, field)), field
+    assert (full.thickness >= 3).any() and np.isnan(boxes.thickness).all()
+    assert full.ridge_which.size > 0 and boxes.ridge_which.size == 0

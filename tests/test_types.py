@@ -230,3 +230,17 @@ def test_the_overview_of_a_large_page_is_measured_small_and_given_in_its_pixels(
     assert scan.overview is overview and len(measurements) == 2
     small = Scan(line)
     assert small.overview is small.measure
+
+
+@pytest.mark.parametrize("light_on_dark", [False, True])
+def test_scan_inverted_is_the_overviews_polarity_without_measuring_the_text(measurements, light_on_dark):
+    line = render_text("Invoice 4711 total 1,234.56 due", 40)
+    page = np.full((2400, 2000), 255, np.uint8)
+    for top in range(40, 2300, 2 * line.shape[0]):
+        page[top : top + line.shape[0], 40 : 40 + line.shape[1]] = line
+    page = 255 - page if light_on_dark else page
+    scan = Scan(page, 300)
+    assert scan.inverted is light_on_dark and measurements == [], "no text measured"
+    assert scan.overview.inverted is light_on_dark and measurements == [(1200, 1000)]
+    small = Scan(255 - line if light_on_dark else line)
+    assert small.inverted is light_on_dark and small.measure.inverted is light_on_dark
