@@ -449,6 +449,20 @@ def test_on_a_page_of_several_clean_lines_auto_changes_nothing():
     assert (remove_off_line(frozen(page), mode="true")[5:9, 5:9] == W).all()
 
 
+def test_a_lone_dot_in_the_upper_half_of_a_line_of_digits_goes_its_punctuation_stays():
+    line = otsu(render_text("12:30-45.6 7", 60, margin=50))
+    ink = line == B
+    ys, _ = np.nonzero(ink)
+    top, bottom = int(ys.min()), int(ys.max())
+    empty = np.flatnonzero(~ink[top : bottom + 1].any(axis=0))
+    gap = max((run for run in np.split(empty, np.flatnonzero(np.diff(empty) > 1) + 1)
+               if run[0] > 60 and run[-1] < line.shape[1] - 60), key=len)  # fmt: skip  # the word space
+    noisy, dot = blobs(line, [(int(gap.mean()), top + (bottom - top) // 5)], 3)
+    cleaned = remove_off_line(frozen(noisy))
+    assert (cleaned[dot] == W).all(), "the dot in the air goes"
+    assert np.array_equal(cleaned == B, ink), "the colon, hyphen and point stay"
+
+
 def test_a_blob_touching_a_digit_is_not_taken_for_a_stray_mark():
     line = otsu(render_text("88.58", 60, margin=50))
     ys, xs = np.nonzero(line == B)

@@ -350,7 +350,8 @@ def remove_off_line(scan: Scan, mode: str = "auto") -> np.ndarray:
     and at least 0.4 character heights tall) or longer than three character heights (rules, figures,
     logos). On one line of text (a number, a field, a captcha), where Tesseract's single-line mode
     reads a dot above or below the line as a character or gives up, round blobs on the line more
-    than ``BLOB`` times thicker than the text's strokes go too, and marks beyond either end of it.
+    than ``BLOB`` times thicker than the text's strokes go too, marks beyond either end of it, and
+    lone dots in its upper half (see :func:`_floating_dots`).
     ``auto`` acts on one line of text, on speckled pages (``speck_ratio`` of ``SPECKLED`` or more)
     and on blotted ones (more than ``BLOTTED`` blobs off the lines per glyph: dust and ink drops
     left once ``remove-impulse`` has taken the grain); ``true`` on any page with text, ``false``
@@ -379,8 +380,29 @@ def remove_off_line(scan: Scan, mode: str = "auto") -> np.ndarray:
         start, end = parts.x[text].min(), (parts.x + parts.width)[text].max()
         gap = 0.3 * height
         beyond = (parts.x + parts.width <= start - gap) | (parts.x >= end + gap)
-        stray |= blob | (~glyph & beyond)
+        stray |= blob | (~glyph & beyond) | _floating_dots(parts, text, ~stray, stroke, height)
     return _paint_white(scan, parts.paint(stray & ~text & (parts.length <= 3 * height), False))
+
+
+def _floating_dots(parts: Components, text: np.ndarray, on_line: np.ndarray, stroke: float, height: float
+                   ) -> np.ndarray:  # fmt: skip
+    """On one line of text: the dots in the upper half of the line with no other ink of the line
+    (``on_line``) above or below them. A point or a comma sits on the baseline, a hyphen lower
+    down, a colon's dot and an i's dot have a partner in their columns; a lone dot in the air is
+    a speck, which Tesseract reads as a hyphen, a point or a digit. A dot is small (under three
+    strokes and 0.4 character heights), about round and filled, as broken-off pieces of distorted
+    glyphs seldom are."""
+    baseline = float(np.median((parts.y + parts.height)[text]))
+    width, tall = parts.width, parts.height
+    roundish = (np.abs(np.log(width / tall)) <= np.log(1.6)) & (parts.area >= 0.5 * width * tall)
+    small = parts.length < min(0.4 * height, 3 * stroke)
+    dot: np.ndarray = ~text & roundish & small & (parts.y + tall < baseline - 0.5 * height)
+    chosen = np.flatnonzero(dot)
+    left, right = parts.x, parts.x + width
+    overlap = (left[chosen, None] < right[None, :]) & (left[None, :] < right[chosen, None]) & on_line[None, :]
+    overlap[np.arange(chosen.size), chosen] = False
+    dot[chosen] = ~overlap.any(axis=1)
+    return dot
 
 
 def remove_border(scan: Scan) -> np.ndarray:
