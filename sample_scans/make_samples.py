@@ -386,12 +386,39 @@ def grained(lines: list[str], rng: Generator) -> np.ndarray:
     return np.where(pepper, rng.uniform(0, 40, image.shape), np.where(salt, 255.0, image))
 
 
+FADED_PAGES = [
+    ("faded_1", ["TOTAL 12.50", "CASH 20.00 CHANGE 7.50"]),
+    ("faded_2", ["Thank you, come again", "Served by Anna at 14:05"]),
+    ("faded_3", ["2 x Coffee 6.40", "1 x Bagel 3.10"]),
+]
+"""Two lines of faded thermal print beside a black torn edge and a few black dots."""
+
+
+def faded(lines: list[str], rng: Generator) -> np.ndarray:
+    """``lines`` at 40 px printed light gray (ink 165-200 on paper 240-250), with a ragged black
+    edge down the left side and three black dots: Otsu's level falls between the black and the
+    gray, and the letters go white."""
+    _, alpha, _ = render(lines, 40, rng)
+    ink, paper = rng.uniform(165, 200), rng.uniform(240, 250)
+    page = paper + rng.normal(0.0, 2.0, alpha.shape) - alpha * (paper - ink)
+    edge = 8 + rng.integers(0, 6, alpha.shape[0]).cumsum() % 9
+    page[np.arange(alpha.shape[1])[None, :] < edge[:, None]] = 0
+    layer = Image.fromarray(np.clip(page, 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(layer)
+    for _ in range(3):
+        x, y = rng.uniform(40, alpha.shape[1] - 5), rng.uniform(5, alpha.shape[0] - 5)
+        draw.ellipse((x - 3, y - 3, x + 3, y + 3), fill=0)
+    return np.asarray(layer, dtype=np.float64)
+
+
 def make_kinds() -> None:
-    """Write the ``blobs_*`` and ``grain_*`` scans and their ground truth."""
+    """Write the ``blobs_*``, ``grain_*`` and ``faded_*`` scans and their ground truth."""
     for i, (stem, text) in enumerate(BLOB_LINES):
         save(stem, blotted(text, np.random.default_rng([KINDS_SEED, i])), text)
     for i, (stem, lines) in enumerate(GRAIN_PAGES):
         save(stem, grained(lines, np.random.default_rng([KINDS_SEED, 100 + i])), "\n".join(lines))
+    for i, (stem, lines) in enumerate(FADED_PAGES):
+        save(stem, faded(lines, np.random.default_rng([KINDS_SEED, 200 + i])), "\n".join(lines))
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ import pytest
 from skimage import data
 from skimage.morphology import disk
 
+import ocrprep
 from ocrprep import Scan, Size
 from ocrprep.builtin.despeckle import (
     STAGES,
@@ -22,6 +23,7 @@ from ocrprep.builtin.despeckle import (
     remove_lines,
     remove_off_line,
     remove_specks,
+    stretch_contrast,
     threshold,
 )
 from ocrprep.errors import UsageError
@@ -337,6 +339,40 @@ def test_normalize_background_of_even_paper_changes_little():
     gray = np.clip(text.astype(int) * 0.9 + 10, 0, 255).astype(np.uint8)  # paper 239, ink 10
     flat = normalize_background(frozen(gray))
     assert (flat[text == W] >= 250).all() and (flat[text == B] <= 20).all()
+
+
+def _faint_receipt() -> tuple[np.ndarray, np.ndarray]:
+    """Faint gray print (ink 185 on paper 250) with a black torn edge down one side, and its ink."""
+    text = render_text("TOTAL 12.50 CASH 20.00", 40, margin=40)
+    page = np.where(text < 128, 185, 250).astype(np.uint8)
+    page[:, :12] = 0
+    return page, text < 128
+
+
+def test_stretch_contrast_makes_faint_print_dark_where_otsu_sided_with_the_black_edge():
+    page, ink = _faint_receipt()
+    level, _ = cv2.threshold(page, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    assert (page[ink] > level).all(), "Otsu alone whitens every letter"
+    stretched = stretch_contrast(frozen(page))
+    level, _ = cv2.threshold(stretched, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    assert (stretched[ink] <= level).all() and (stretched[ink] == B).mean() > 0.9, "now the letters are ink"
+    assert (stretched[~ink & (np.arange(page.shape[1]) >= 12)] == W).all() and (stretched[:, :12] == B).all()
+
+
+def test_the_auto_pipeline_reads_a_faint_receipt_that_tesseract_alone_reads_as_nothing():
+    page, _ = _faint_receipt()
+    options = ocrprep.RecognizeOptions(psm=6)
+    assert "TOTAL" not in ocrprep.recognize(page, options, dpi=300).text
+    assert "TOTAL 12.50 CASH 20.00" in ocrprep.recognize(page, options, dpi=300, pipeline="auto").text
+
+
+def test_stretch_contrast_leaves_black_print_and_blank_pages_alone():
+    text = render_text("Budget: 5,200 dollars.", 40)
+    assert np.array_equal(stretch_contrast(frozen(text)), text)
+    blank = np.full((40, 60), 230, np.uint8)
+    assert np.array_equal(stretch_contrast(frozen(blank)), blank)
+    page, _ = _faint_receipt()
+    assert np.array_equal(stretch_contrast(frozen(page), mode="false"), page)
 
 
 def test_normalize_background_leaves_a_page_with_a_black_scan_margin_as_it_is():

@@ -23,8 +23,9 @@ if TYPE_CHECKING:  # imported where used: --help and --version read NAMED_PIPELI
 NAMED_PIPELINES: dict[str, str] = {
     "classic": "grayscale | threshold(160) | opening(radius=1) | remove-specks(min_size=100)",
     "none": "grayscale",
-    "auto": "grayscale | invert(auto) | normalize-background(auto) | remove-impulse(auto) | join-dots(auto)"
-    " | remove-lines | opening(radius=auto) | remove-specks(min_size=auto) | remove-off-line(auto)",
+    "auto": "grayscale | invert(auto) | normalize-background(auto) | stretch-contrast(auto)"
+    " | remove-impulse(auto) | join-dots(auto) | remove-lines | opening(radius=auto)"
+    " | remove-specks(min_size=auto) | remove-off-line(auto)",
 }
 """Pipelines the user can ask for by name with ``--pipeline NAME``."""
 
