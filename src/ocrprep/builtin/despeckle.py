@@ -53,11 +53,13 @@ NOT_PAPER, NOT_PAPER_SHARE = 0.3, 0.01
 is no paper: a black scan margin, a dark band behind light text. Dividing by it made noise into
 grain and light text into white on speckled gray, so a page with more than ``NOT_PAPER_SHARE`` of
 such pixels is left as it is (shadows in phone photos stay lighter than that)."""
-INK_BELOW_PAPER, INK_BLACK, FAINT, MIN_INK_SHARE = 0.85, 0.4, 64, 0.002
+INK_BELOW_PAPER, INK_BLACK, FAINT, MIN_INK_SHARE, MIN_TEXT_HEIGHT = 0.85, 0.4, 64, 0.002, 6
 """``stretch-contrast``: ink is darker than ``INK_BELOW_PAPER`` of the paper's level, and its
 darkest ``INK_BLACK`` is made black; print is faint when that level is lighter than ``FAINT``; a
-page needs ``MIN_INK_SHARE`` of ink. The median (0.5) read blurred, dot-matrix and small text a
-little better still, and noisy phone photos and shadowed outlines worse (dev split)."""
+page needs ``MIN_INK_SHARE`` of ink, and light ink around text under ``MIN_TEXT_HEIGHT`` px is grain
+(see ``_grain``). The median
+(0.5) read blurred, dot-matrix and small text a little better still, and noisy phone photos and
+shadowed outlines worse (dev split)."""
 IMPULSE_SHARE, IMPULSE_DENSITY = 0.1, 0.005
 """``remove-impulse(auto)`` acts when lone pixels are more than ``IMPULSE_SHARE`` of the ink and
 ``IMPULSE_DENSITY`` of the pixels in most of the page (2-8 % salt and pepper: 0.013 and more; clean,
@@ -199,11 +201,22 @@ def stretch_contrast(scan: Scan, mode: str = "auto") -> np.ndarray:
     if below == 0 or total[below - 1] < MIN_INK_SHARE * total[-1]:
         return image.copy()
     ink = int(np.searchsorted(total, total[below - 1] * INK_BLACK))
-    if ink >= paper or (mode == "auto" and ink <= FAINT):
+    if ink >= paper or (mode == "auto" and (ink <= FAINT or _grain(scan, total[below - 1] / total[-1]))):
         return image.copy()
     table = np.clip((np.arange(256, dtype=np.float32) - ink) * (255 / (paper - ink)), 0, 255)
     result: np.ndarray = cv2.LUT(image, table.astype(np.uint8))
     return result
+
+
+def _grain(scan: Scan, light_ink: float) -> bool:
+    """Whether the light "ink" (``light_ink``, a share of the pixels) is grain, not faint print: the
+    measurement found only text smaller than ``MIN_TEXT_HEIGHT`` px, and Otsu's ink already holds
+    half of the light ink or more (pepper noise smeared gray by JPEG). Faint print beside a few
+    black marks is the opposite: Otsu's ink is the marks, a small part of it."""
+    measure = _dark_text(scan)
+    if measure is None or (measure.char_height or 0) >= MIN_TEXT_HEIGHT:
+        return False
+    return measure.ink_fraction >= light_ink / 2
 
 
 def _black_and_white(image: np.ndarray) -> bool:
