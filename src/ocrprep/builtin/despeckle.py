@@ -190,7 +190,8 @@ def stretch_contrast(scan: Scan, mode: str = "auto") -> np.ndarray:
     its global (Otsu) threshold sides with a few black marks (a receipt's torn edge, a dot of dust)
     and whitens every letter. ``auto`` stretches only when the ink's dark level is lighter than
     ``FAINT``, so black print is left as it is; ``true`` whenever there is ink, ``false`` never.
-    Pages with less ink than ``MIN_INK_SHARE`` are left as they are.
+    Pages with less ink than ``MIN_INK_SHARE``, and grain that looks like faint ink (see
+    :func:`_grain`), are left as they are.
     """
     image = scan.pixels
     if mode == "false" or image.size == 0:
