@@ -56,10 +56,9 @@ such pixels is left as it is (shadows in phone photos stay lighter than that).""
 INK_BELOW_PAPER, INK_BLACK, FAINT, MIN_INK_SHARE, MIN_TEXT_HEIGHT = 0.85, 0.4, 64, 0.002, 6
 """``stretch-contrast``: ink is darker than ``INK_BELOW_PAPER`` of the paper's level, and its
 darkest ``INK_BLACK`` is made black; print is faint when that level is lighter than ``FAINT``; a
-page needs ``MIN_INK_SHARE`` of ink, and light ink around text under ``MIN_TEXT_HEIGHT`` px is grain
-(see ``_grain``). The median
-(0.5) read blurred, dot-matrix and small text a little better still, and noisy phone photos and
-shadowed outlines worse (dev split)."""
+page needs ``MIN_INK_SHARE`` of ink, and light ink around text under ``MIN_TEXT_HEIGHT`` px is
+grain (see ``_grain``). The median (0.5) read blurred, dot-matrix and small text a little better
+still, and noisy phone photos and shadowed outlines worse (dev split)."""
 IMPULSE_SHARE, IMPULSE_DENSITY = 0.1, 0.005
 """``remove-impulse(auto)`` acts when lone pixels are more than ``IMPULSE_SHARE`` of the ink and
 ``IMPULSE_DENSITY`` of the pixels in most of the page (2-8 % salt and pepper: 0.013 and more; clean,
@@ -196,7 +195,7 @@ def stretch_contrast(scan: Scan, mode: str = "auto") -> np.ndarray:
     image = scan.pixels
     if mode == "false" or image.size == 0:
         return image.copy()
-    total = np.cumsum(cv2.calcHist([image], [0], None, [256], [0, 256]).ravel())
+    total = np.cumsum(_level_counts(image))
     paper = int(np.searchsorted(total, total[-1] / 2))
     below = int(INK_BELOW_PAPER * paper)
     if below == 0 or total[below - 1] < MIN_INK_SHARE * total[-1]:
@@ -223,23 +222,30 @@ def _grain(scan: Scan, light_ink: float) -> bool:
 def _black_and_white(image: np.ndarray) -> bool:
     """Whether every pixel is 0 or 255: then dividing by any paper brightness changes none (a fax,
     a bilevel TIFF), and the estimate is not worth making."""
-    counts = cv2.calcHist([image], [0], None, [256], [0, 256]).ravel()
-    return not counts[1:255].any()
+    return not _level_counts(image)[1:255].any()
 
 
 def _share_not_paper(paper: np.ndarray) -> float:
     """The share of a uint8 paper estimate darker than ``NOT_PAPER`` of its 90th percentile (numpy's
-    linear one), read off its histogram: a sort of the page's pixels took several times as long. The
-    histogram is counted in bands of up to 2**24 pixels, whose counts OpenCV's float32 holds exactly."""
-    rows = max(1, (1 << 24) // max(paper.shape[1], 1))
-    counts = sum(cv2.calcHist([paper[top : top + rows]], [0], None, [256], [0, 256]).ravel().astype(np.int64)
-                 for top in range(0, paper.shape[0], rows))  # fmt: skip
-    cumulative = np.cumsum(counts)
+    linear one), read off its histogram: a sort of the page's pixels took several times as long."""
+    cumulative = np.cumsum(_level_counts(paper))
     rank = 0.9 * (cumulative[-1] - 1)
     low, high = np.searchsorted(cumulative, (math.floor(rank) + 1, math.ceil(rank) + 1))
     level = NOT_PAPER * (low + (high - low) * (rank - math.floor(rank)))
     darker = cumulative[math.ceil(level) - 1] if level > 0 else 0
     return float(darker / cumulative[-1])
+
+
+def _level_counts(image: np.ndarray) -> np.ndarray:
+    """How many pixels of a uint8 image have each of the 256 gray levels (int64). OpenCV counts in
+    float32, exact up to 2**24, so the image is counted in bands of at most that many pixels."""
+    rows = max(1, (1 << 24) // max(image.shape[1], 1))
+    counts: np.ndarray = sum(
+        (cv2.calcHist([image[top : top + rows]], [0], None, [256], [0, 256]).ravel().astype(np.int64)
+         for top in range(0, image.shape[0], rows)),
+        np.zeros(256, np.int64),
+    )  # fmt: skip
+    return counts
 
 
 def _paper_brightness(image: np.ndarray, diameter: int) -> np.ndarray:
