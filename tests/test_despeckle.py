@@ -601,6 +601,38 @@ def test_remove_lines_takes_underlines_strike_throughs_and_rules_and_keeps_the_s
     assert np.count_nonzero(cleaned[under] == B) > 0.6 * np.count_nonzero(under), "stems crossing stay"
 
 
+def test_remove_lines_takes_a_receipts_dashed_separator_and_keeps_the_hyphens_of_its_text():
+    line = otsu(render_text("05-06-2018 TOTAL 52.00", 40, margin=30))
+    dashes = otsu(render_text("-" * 24, 40, margin=30))
+    width = max(line.shape[1], dashes.shape[1])
+    page = np.full((2 * line.shape[0] + dashes.shape[0], width), W, np.uint8)
+    page[: line.shape[0], : line.shape[1]] = line
+    page[line.shape[0] : line.shape[0] + dashes.shape[0], : dashes.shape[1]] = dashes
+    page[line.shape[0] + dashes.shape[0] :, : line.shape[1]] = line
+    cleaned = remove_lines(frozen(page))
+    separator = cleaned[line.shape[0] : line.shape[0] + dashes.shape[0]]
+    assert np.count_nonzero(separator == B) < 0.05 * np.count_nonzero(dashes == B)
+    for text in (cleaned[: line.shape[0]], cleaned[-line.shape[0] :]):
+        assert np.array_equal(text[:, : line.shape[1]], line), "hyphens and text stay"
+
+
+def test_remove_lines_takes_a_scanned_edge_whole_and_keeps_lines_through_the_text():
+    text = otsu(render_text("Thank you, come again", 40, margin=50))
+    edged = text.copy()
+    edged[:, 0:3] = B  # the receipt's edge down the left side...
+    edged[10:20, 3:6] = B  # ...thicker in places: taken in part, its pieces would read as "|"
+    edged[40:46, 3:5] = B
+    edged[0:2, :] = B  # and along the top
+    cleaned = remove_lines(frozen(edged))
+    assert np.array_equal(cleaned, text)
+    ys = np.nonzero(text == B)[0]
+    middle = (ys.min() + ys.max()) // 2
+    crossed = text.copy()
+    crossed[middle : middle + 3, :] = B  # edge to edge, through the words
+    glyphs = text == B
+    assert np.count_nonzero(remove_lines(frozen(crossed))[glyphs] == B) > 0.85 * np.count_nonzero(glyphs)
+
+
 def test_remove_lines_leaves_text_without_lines_alone():
     for text in ("Total 1,234.56", "mmmmmm iiii lll", "W--V=="):
         clean = otsu(render_text(text, 40, margin=30))

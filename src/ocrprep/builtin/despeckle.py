@@ -77,12 +77,19 @@ LINE_ALONE = 0.1
 RULE_LENGTH = 3.0
 """Vertical rules are at least this many character heights long (glyphs with ascenders and
 descenders, brackets and bars reach about 1.6)."""
+DASH_RUN, DASH_GAP, DASH_DRIFT = 6, 0.8, 0.25
+"""A dashed rule (a receipt's ``-------`` or ``=======`` separator) is ``DASH_RUN`` or more flat
+marks in a row, each within ``DASH_GAP`` character heights of the next and ``DASH_DRIFT`` of its
+height; hyphens in text stand alone or between words. Tesseract reads a separator as a row of
+letters and symbols (SROIE receipts: CER 0.142 -> 0.127 with them gone)."""
 BLOB = 2.0
 """A round mark this many times thicker than the text's strokes is a blob, not punctuation."""
 BLOTTED = 0.01
 """A page with more blobs off its lines than this per glyph is blotted (dust, ink drops)."""
 
 SizeSpec: TypeAlias = "Size | float | str"
+Box: TypeAlias = "tuple[int, int, int, int]"
+"""A box of pixels: top, left, bottom, right (the last two past its end)."""
 """What stage functions accept as a size: a Size, a number of pixels, or text such as ``"0.5pt"``."""
 
 
@@ -500,7 +507,9 @@ def remove_lines(scan: Scan) -> np.ndarray:
     long. It must also span ``LINE_SPAN`` character heights and be thinner than ``LINE_WIDTH`` of
     one, which blurred or crowded words and black margins are not; dark bands are left alone. A
     line pixel with the rest of the ink just above and below it (left and right of a vertical
-    rule), no further than the lines are thick, is a stroke crossing the line, and stays. Pages
+    rule), no further than the lines are thick, is a stroke crossing the line, and stays. A line
+    along the page's edge, outside the text, goes with all the ink between it and the edge (see
+    :func:`_edge_strips`); a dashed rule, ``DASH_RUN`` flat marks in a row, goes too. Pages
     without lines, dot-matrix print and light text on dark are returned unchanged.
 
     Only the ink that could hold a line is searched: the components that long, in the bands of
@@ -511,27 +520,115 @@ def remove_lines(scan: Scan) -> np.ndarray:
         return scan.pixels.copy()
     assert measure.stroke_width is not None and measure.char_height is not None
     parts, height = scan.components, measure.char_height
+    removed = parts.paint(_dashes(parts, measure.stroke_width, height), False)
     length = max(5, round(LINE_LENGTH * height))
     solid = (parts.thickness > SOLID * measure.stroke_width) & (parts.area > 0.5 * parts.width * parts.height)
     chosen = (parts.length >= length) & ~solid  # dark bands hold no lines
-    if not chosen.any():
-        return scan.pixels.copy()
     long, found = parts.paint(chosen, False), []
-    for rows, columns in _line_regions(parts, chosen, round(height)):
+    for rows, columns in _line_regions(parts, chosen, round(height)) if chosen.any() else ():
         across, down = _find_lines(long[rows, columns], height, length)
         if across.any() or down.any():
             found.append((rows, columns, across, down))
-    if not found:
-        return scan.pixels.copy()
-    depth = np.concatenate([_depth(across | down) for _, _, across, down in found])
-    reach = round(2 * float(np.percentile(depth, 95))) + 1  # the lines' thickness
-    removed = np.zeros(scan.pixels.shape, bool)
-    for rows, columns, across, down in found:
-        rest = long[rows, columns] & ~across & ~down
-        crossing = across & _on_both_sides(rest, reach, vertical=True)
-        crossing |= down & _on_both_sides(rest, reach, vertical=False)
-        removed[rows, columns] = (across | down) > crossing
+    if found:
+        depth = np.concatenate([_depth(across | down) for _, _, across, down in found])
+        reach = round(2 * float(np.percentile(depth, 95))) + 1  # the lines' thickness
+        text = _text_box(parts, chosen, height)
+        for rows, columns, across, down in found:
+            rest = long[rows, columns] & ~across & ~down
+            crossing = across & _on_both_sides(rest, reach, vertical=True)
+            crossing |= down & _on_both_sides(rest, reach, vertical=False)
+            removed[rows, columns] |= (across | down) > crossing
+            for strip in _edge_strips(rows, columns, across, down, reach, text, height, parts.shape):
+                removed[strip] |= scan.ink[strip]
     return _paint_white(scan, removed)
+
+
+def _dashes(parts: Components, stroke: float, height: float) -> np.ndarray:
+    """Which components make dashed rules: rows of ``DASH_RUN`` flat marks or more (see there).
+
+    One sweep from left to right: each mark extends the chain whose last mark ends within the gap
+    before it, at about its height; chains are kept by band of rows, and dropped once the sweep is
+    past their reach, so a page of noise costs no more than its marks."""
+    flat = (parts.height <= max(2.5 * stroke, 0.35 * height)) & (parts.width >= 1.2 * parts.height)
+    flat &= (parts.width >= max(0.25 * height, 2 * stroke, 3)) & (parts.width <= 1.5 * height)
+    marks = np.flatnonzero(flat)
+    gap, drift = DASH_GAP * height, max(2.0, DASH_DRIFT * height)
+    right = parts.x + parts.width
+    chains: list[list[int]] = []
+    open_chains: dict[int, list[int]] = {}  # band of rows -> indices of chains that may grow
+    for mark in marks[np.argsort(parts.x[marks], kind="stable")]:
+        x, band = parts.x[mark], int(parts.cy[mark] // drift)
+        chosen = None
+        for near in (band - 1, band, band + 1):
+            live = [c for c in open_chains.get(near, ()) if right[chains[c][-1]] >= x - gap]
+            open_chains[near] = live
+            for c in live:
+                last = chains[c][-1]
+                if chosen is None and right[last] <= x and abs(parts.cy[mark] - parts.cy[last]) <= drift:
+                    chosen = c
+        if chosen is None:
+            chosen = len(chains)
+            chains.append([])
+        else:
+            for near in (band - 1, band, band + 1):
+                if chosen in open_chains[near]:
+                    open_chains[near].remove(chosen)
+        chains[chosen].append(int(mark))
+        open_chains.setdefault(band, []).append(chosen)
+    dashed = np.zeros(parts.count, bool)
+    for chain in chains:
+        if len(chain) >= DASH_RUN:
+            dashed[chain] = True
+    return dashed
+
+
+def _edge_strips(
+    rows: slice,
+    columns: slice,
+    across: np.ndarray,
+    down: np.ndarray,
+    reach: int,
+    text: Box,
+    height: float,
+    shape: tuple[int, int],
+) -> Iterator[tuple[slice, slice]]:
+    """The strips between the page's edge and the lines found in the box ``rows, columns`` that lie
+    along it, within a character ``height`` of it and outside the ``text``: a scanned receipt's or
+    page's edge. The whole strip goes: a line taken in part leaves pieces that Tesseract reads as
+    ``|`` at the start of every text line (SROIE receipts), where it finds and ignores a whole one."""
+    text_top, text_left, text_bottom, text_right = text
+    for lines, vertical in ((down, True), (across, False)):
+        found = components(lines, depth=False)
+        if vertical:  # near and far from the left edge; first and last along the line
+            near, first = columns.start + found.x, rows.start + found.y
+            far, last, size, length = near + found.width, first + found.height, shape[1], shape[0]
+            text_start, text_end = text_left, text_right
+        else:
+            near, first = rows.start + found.y, columns.start + found.x
+            far, last, size, length = near + found.height, first + found.width, shape[0], shape[1]
+            text_start, text_end = text_top, text_bottom
+        for index in range(found.count):
+            span = slice(max(int(first[index]) - reach, 0), min(int(last[index]) + reach, length))
+            if far[index] <= height and far[index] + reach <= text_start:
+                strip = slice(0, int(far[index]) + reach)
+            elif near[index] >= size - height and near[index] - reach >= text_end:
+                strip = slice(int(near[index]) - reach, size)
+            else:
+                continue
+            yield (span, strip) if vertical else (strip, span)
+
+
+def _text_box(parts: Components, chosen: np.ndarray, height: float) -> Box:
+    """The box (top, left, bottom, right) of the glyph-like components off the ``chosen`` ones and
+    not wholly within a character ``height`` of the page's edge (the pieces of its edge lines)."""
+    rows, columns = parts.shape
+    bottom, right = parts.y + parts.height, parts.x + parts.width
+    inside = (right > height) & (parts.x < columns - height) & (bottom > height) & (parts.y < rows - height)
+    text = glyph_like(parts, parts.shape) & ~chosen & inside
+    if not text.any():
+        return (0, 0, rows, columns)
+    top, left = int(parts.y[text].min()), int(parts.x[text].min())
+    return (top, left, int(bottom[text].max()), int(right[text].max()))
 
 
 def _depth(lines: np.ndarray) -> np.ndarray:
@@ -831,7 +928,8 @@ STAGES = (
     Stage(
         "remove-lines",
         remove_lines,
-        "Remove underlines, rules, strike-throughs and captcha lines; glyph pixels under them stay.",
+        "Remove underlines, rules, dashed rules, strike-throughs, captcha lines and scanned page edges;"
+        " glyph pixels under them stay.",
     ),
     Stage(
         "remove-specks",
