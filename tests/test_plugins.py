@@ -12,6 +12,8 @@ import ocrprep
 from ocrprep import Engine, RecognizeOptions
 from ocrprep.errors import InputError, PluginError, UsageError
 from ocrprep.plugins import Host
+from ocrprep.testing import render_text
+from ocrprep.types import Scan
 
 from .conftest import PLUGINS
 
@@ -195,3 +197,32 @@ def test_a_plugin_given_twice_is_registered_once(monkeypatch):
     assert len(infos) == 1
     assert (infos[0].stages, infos[0].engines) == (("median",), ("oneline",))
     assert infos[0].hooks == ("preprocess_stages", "recognize_engines")
+
+
+def _text_on_a_dark_band():
+    """A line of dark text on a dark-gray band on white paper: Otsu's one level makes the band and
+    its text one black block, Sauvola's local levels keep the letters."""
+    line = render_text("the quick brown fox jumps", size=28, margin=40)
+    height, width = line.shape
+    page = np.full((3 * height, width + 100), 255, np.uint8)
+    page[height : 2 * height, 50 : 50 + width] = np.where(line < 128, 20, 90)
+    return page
+
+
+def test_a_doubtful_cleaned_page_is_read_again_binarised():
+    host, scan = Host(), Scan(_text_on_a_dark_band(), 300)
+    assert host.read(scan, RecognizeOptions()).confidence is None  # no word read
+    result, read = host.read_cleaned(scan, RecognizeOptions())
+    assert result.text.strip() == "the quick brown fox jumps"
+    assert set(np.unique(read.pixels)) == {0, 255}
+    cleaned = ocrprep.recognize(_text_on_a_dark_band(), pipeline="grayscale", dpi=300)
+    assert cleaned.text.strip() == "the quick brown fox jumps"
+
+
+def test_one_line_reads_and_binary_pages_are_read_once():
+    host, scan = Host(), Scan(_text_on_a_dark_band(), 300)
+    one_line = RecognizeOptions(psm=7)
+    result, read = host.read_cleaned(scan, one_line)
+    assert read is scan and result == host.read(scan, one_line)
+    binary = Scan(np.where(scan.pixels < 128, 0, 255).astype(np.uint8), 300)
+    assert host.read_cleaned(binary, RecognizeOptions())[1] is binary

@@ -46,19 +46,21 @@ def recognize(
 
     Without ``pipeline`` (or ``pipeline_file``) the image is read as it is. Whatever the pipeline
     does (rescale, crop, rotate), the word boxes refer to ``image``'s own pixels. ``dpi`` overrides
-    the resolution read from the file. Returns the text, mean confidence and words. When the cleaned
-    page reads no word at all, the page is read as it is too and the more confident read is kept.
+    the resolution read from the file. Returns the text, mean confidence and words. A doubtful read
+    of the cleaned page is read again binarised (:meth:`~ocrprep.plugins.Host.read_cleaned`); when
+    it reads no word at all, the page is read as it is too and the more confident read is kept.
     """
     pixels, file_dpi = load_image(image)
     host = Host(plugins)
     options = options or RecognizeOptions()
 
-    def read(spec: str | None, file: Path | None = None) -> Recognition:
-        return host.read(host.pipeline(spec, file).process(pixels, dpi or file_dpi), options)
+    def original() -> Recognition:
+        return host.read(host.pipeline("none").process(pixels, dpi or file_dpi), options)
 
     if not (pipeline or pipeline_file):
-        return read("none")
-    return keep_read(read(pipeline, pipeline_file), lambda: read("none"))[0]
+        return original()
+    cleaned = host.pipeline(pipeline, pipeline_file).process(pixels, dpi or file_dpi)
+    return keep_read(host.read_cleaned(cleaned, options)[0], original)[0]
 
 
 def compare(

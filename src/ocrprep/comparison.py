@@ -303,11 +303,18 @@ def read_truth(page: Page, truth_dir: Path | None = None) -> str | None:
         raise InputError(f"cannot read ground truth {path}: {exc.strerror}") from None
 
 
-def read_and_score(settings: Settings, scan: Scan, truth: str | None, text_options: TextOptions) -> Reading:
-    """OCR one version of a page and score it when the page has ground truth: compare's and tune's step."""
-    result = settings.host().read(scan, settings.options)
+def read_and_score(
+    settings: Settings, scan: Scan, truth: str | None, text_options: TextOptions, cleaned: bool = True
+) -> tuple[Reading, Scan]:
+    """OCR one version of a page and score it when the page has ground truth: compare's and tune's
+    step. A ``cleaned`` page is read as :meth:`~ocrprep.plugins.Host.read_cleaned` reads it; returns
+    the reading and the page it read."""
+    host = settings.host()
+    result, scan = (
+        host.read_cleaned(scan, settings.options) if cleaned else (host.read(scan, settings.options), scan)
+    )
     scored = None if truth is None else score(truth, result.text, text_options)
-    return Reading(result.text, result.confidence, scored)
+    return Reading(result.text, result.confidence, scored), scan
 
 
 ImageRenderer: TypeAlias = "Callable[[np.ndarray, np.ndarray], Any]"
@@ -333,9 +340,8 @@ class CompareWork:
         truth = read_truth(page, self.truth_dir)
         original = Scan(to_gray(page.image), page.dpi)
         cleaned = self.settings.chain().process(page.image, page.dpi)
-        before, after = (
-            read_and_score(self.settings, scan, truth, self.text_options) for scan in (original, cleaned)
-        )
+        before = read_and_score(self.settings, original, truth, self.text_options, cleaned=False)[0]
+        after, cleaned = read_and_score(self.settings, cleaned, truth, self.text_options)
         after, kept = keep_read(after, lambda: before, self.keep_better)
         if kept == "original":
             cleaned = original

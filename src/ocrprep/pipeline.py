@@ -90,7 +90,10 @@ class Pipeline:
 
     def process(self, image: np.ndarray, dpi: int | None = None) -> Scan:
         """The cleaned page: the last step's Scan, with its DPI and its way back to ``image``."""
-        scan = _first_scan(image, dpi)
+        return self.apply(_first_scan(image, dpi))
+
+    def apply(self, scan: Scan) -> Scan:
+        """The steps run on ``scan``, a page already gray (a cleaned one, say): the last step's Scan."""
         for step in self.steps:
             scan = step.run(scan)
         return scan

@@ -36,6 +36,15 @@ BUILTIN_PLUGINS = ("ocrprep.builtin.despeckle", "ocrprep.builtin.geometry", "ocr
 ENTRY_POINT_GROUP = PROJECT
 DISABLE_ENV = "OCRPREP_DISABLE_PLUGINS"
 TRACE_ENV = "OCRPREP_TRACE_PLUGINS"
+SECOND_READ, DOUBTFUL_READ = "threshold(method=sauvola, window=24pt, k=0.34)", 50.0
+"""A cleaned gray page of several lines that reads with a mean word confidence under
+``DOUBTFUL_READ`` (or no word) is read again binarised by ``SECOND_READ``: Sauvola's local levels
+with Tesseract's own weight and windows of a third of an inch, where Otsu's one level lost small,
+light-on-dark and dot-matrix text. Dev split: small text CER 0.169 -> 0.157, light on dark 0.407
+-> 0.348, dot-matrix 0.211 -> 0.194, blurred 0.084 -> 0.079, thermal 0.135 -> 0.137 (one receipt),
+the rest unchanged; at 60 stamped pages read worse (0.287 -> 0.295: a stamp's words read surer).
+On single lines the more confident read was too often the worse (real captchas 0.60 -> 0.71), so
+they are read once."""
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +223,23 @@ class Host:
         if options.digits:
             result = result.field()
         return replace(result, words=fitted.input_words(result.words))
+
+    def read_cleaned(self, scan: Scan, options: RecognizeOptions) -> tuple[Recognition, Scan]:
+        """Read a cleaned page, a second time binarised when the first read is doubtful (see
+        ``SECOND_READ``), and keep the more confident read: it and the page it read."""
+        first = self.read(scan, options)
+        if (
+            (first.confidence or 0.0) >= DOUBTFUL_READ
+            or options.one_line
+            or "threshold" not in self.stages
+            or cv2.countNonZero(cv2.inRange(scan.pixels, 1, 254)) == 0  # binary already
+        ):
+            return first, scan
+        binarised = self.pipeline(SECOND_READ).apply(scan)
+        second = self.read(binarised, options)
+        if (second.confidence or -1.0) > (first.confidence or -1.0):
+            return second, binarised
+        return first, scan
 
     def fitted(self, scan: Scan, options: RecognizeOptions, warn: bool = True) -> Scan:
         """``scan`` shrunk to the engine's ``max_side`` (DPI scaled, the way back to the input kept)."""

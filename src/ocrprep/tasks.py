@@ -119,9 +119,8 @@ class OcrWork:
         if cleaned is None:
             result, kept = host.read(original, options), "original"
         else:
-            result, kept = keep_read(
-                host.read(cleaned, options), lambda: host.read(original, options), self.keep_better
-            )
+            first, cleaned = host.read_cleaned(cleaned, options)
+            result, kept = keep_read(first, lambda: host.read(original, options), self.keep_better)
         read = host.fitted(
             cleaned if kept == "cleaned" and cleaned is not None else original, options, warn=False
         )

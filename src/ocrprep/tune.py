@@ -100,8 +100,12 @@ class TuneWork:
         truth = read_truth(page)
         return [
             read_and_score(
-                self.settings, self._chain(spec).process(page.image, page.dpi), truth, self.text_options
-            )
+                self.settings,
+                self._chain(spec).process(page.image, page.dpi),
+                truth,
+                self.text_options,
+                cleaned=spec != "none",  # the page as it is, read once
+            )[0]
             for spec in self.specs
         ]
 

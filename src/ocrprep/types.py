@@ -38,6 +38,8 @@ FIELD_SEPARATORS = DIGIT_CHARACTERS.strip("0123456789 ")
 """What separates the parts of a digit field; none ends one (see :meth:`Recognition.field`)."""
 SINGLE_LINE_PSM = 7
 """Tesseract's page segmentation mode for one line of text, which ``digits`` mode implies."""
+ONE_LINE_PSMS = frozenset({SINGLE_LINE_PSM, 8, 10, 13})
+"""Tesseract's modes that read one line at most: a line, a word, a character, a raw line."""
 OVERVIEW_PIXELS = 4_000_000
 """Pages larger than this are shrunk for :attr:`Scan.overview`."""
 
@@ -613,6 +615,11 @@ class RecognizeOptions:
         if self.psm is not None:
             return self.psm
         return SINGLE_LINE_PSM if self.digits else default
+
+    @property
+    def one_line(self) -> bool:
+        """Whether the page is read as one line, word or character (``ONE_LINE_PSMS``)."""
+        return self.segmentation() in ONE_LINE_PSMS
 
     def engine_variables(self) -> dict[str, str]:
         """``variables``, plus the character whitelist of ``digits`` mode unless one was given."""
