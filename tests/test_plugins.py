@@ -226,3 +226,29 @@ def test_one_line_reads_and_binary_pages_are_read_once():
     assert read is scan and result == host.read(scan, one_line)
     binary = Scan(np.where(scan.pixels < 128, 0, 255).astype(np.uint8), 300)
     assert host.read_cleaned(binary, RecognizeOptions())[1] is binary
+
+
+def test_a_surer_second_read_that_lost_words_is_not_kept(tmp_path):
+    path = plugin_file(
+        tmp_path,
+        "forgetful_plugin",
+        """
+        import dataclasses
+        from ocrprep.builtin.tesseract import read
+
+        def forgetful(image, dpi, options):
+            # Tesseract's read, doubtful on gray pages; of a binarised page only the first word, sure.
+            result = read(image, dpi, options)
+            if len(set(image.ravel().tolist())) > 2:
+                return dataclasses.replace(result, confidence=40.0)
+            word = dataclasses.replace(result.words[0], confidence=99.0)
+            return Recognition(word.text, 99.0, (word,), "forgetful")
+
+        @hookimpl
+        def recognize_engines():
+            return [Engine("forgetful", forgetful, "Loses words on binarised pages.")]
+        """,
+    )
+    page = Scan(render_text("pack my box with five dozen jugs", size=28), 300)
+    result, read = Host([path]).read_cleaned(page, RecognizeOptions(engine="forgetful"))
+    assert read is page and result.text.strip() == "pack my box with five dozen jugs"
