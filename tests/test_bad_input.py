@@ -194,9 +194,9 @@ def test_compare_interrupted_still_writes_its_report(tmp_path):
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "TESSERACT_CMD": counting},
     )  # fmt: skip
-    deadline = time.monotonic() + 60  # until a file is read before and after cleanup, however loaded
-    while process.poll() is None and time.monotonic() < deadline:
-        if reads.exists() and len(reads.read_text().split()) >= 3:
+    deadline = time.monotonic() + 60  # until the first file is done, however loaded: it takes two
+    while process.poll() is None and time.monotonic() < deadline:  # reads, three when doubtful
+        if reads.exists() and len(reads.read_text().split()) >= 4:
             break
         time.sleep(0.05)
     process.send_signal(signal.SIGINT)
