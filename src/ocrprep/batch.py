@@ -25,7 +25,7 @@ from .errors import InputError, UsageError
 from .images import PDF_DPI, Page, PageError, display_path, read_pages, remove_partial_outputs
 from .pipeline import Pipeline
 from .plugins import Host
-from .types import RecognizeOptions
+from .types import RecognizeOptions, more_confident
 
 BYTES_PER_PIXEL = 24
 """Working memory planned per pixel of a page. ``clean`` with the default pipeline peaks at about 9
@@ -337,11 +337,6 @@ def keep_read(cleaned: R, read_original: Callable[[], R], keep_better: bool = Fa
     if not (keep_better or cleaned.confidence is None):
         return cleaned, "cleaned"
     original = read_original()
-    if _more_confident(original.confidence, cleaned.confidence):
+    if more_confident(original.confidence, cleaned.confidence):
         return original, "original"
     return cleaned, "cleaned"
-
-
-def _more_confident(first: float | None, second: float | None) -> bool:
-    """Whether ``first`` is the higher mean confidence; no words at all (None) counts lowest."""
-    return (-1.0 if first is None else first) > (-1.0 if second is None else second)

@@ -28,7 +28,7 @@ from .errors import InputError, OcrprepError, PluginError, UsageError
 from .hookspecs import PROJECT
 from .libs import cv2, np
 from .pipeline import DEFAULT_PIPELINE, Pipeline, parse_pipeline, parse_pipeline_file
-from .types import Engine, Recognition, RecognizeOptions, Scan, Stage, Warped
+from .types import Engine, Recognition, RecognizeOptions, Scan, Stage, Warped, more_confident
 
 Contribution = TypeVar("Contribution", Stage, Engine)
 
@@ -241,7 +241,7 @@ class Host:
         binarised = self.pipeline(SECOND_READ).apply(scan)
         second = self.read(binarised, options)
         kept_words = len(second.words) >= KEPT_WORDS * len(first.words)
-        if kept_words and (second.confidence or -1.0) > (first.confidence or -1.0):
+        if kept_words and more_confident(second.confidence, first.confidence):
             return second, binarised
         return first, scan
 

@@ -539,6 +539,11 @@ class Word:
     height: int
 
 
+def more_confident(first: float | None, second: float | None) -> bool:
+    """Whether ``first`` is the higher mean word confidence; no words at all (None) counts lowest."""
+    return (-1.0 if first is None else first) > (-1.0 if second is None else second)
+
+
 @dataclass(frozen=True)
 class Recognition:
     """What an engine read: the text, the mean word confidence, and the words with their boxes."""

@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import EngineMissingError, InputError
 from ..hookspecs import hookimpl
 from ..libs import np, pytesseract
-from ..types import Engine, Recognition, RecognizeOptions
+from ..types import Engine, Recognition, RecognizeOptions, more_confident
 
 ENGINE = "tesseract"
 DOUBTFUL = 50
@@ -99,7 +99,7 @@ def read(image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> Recog
     if not options.digits or options.psm is not None or (line.confidence or -1) >= DOUBTFUL:
         return line
     word = _read(image, dpi, dataclasses.replace(options, psm=SINGLE_WORD_PSM))
-    return word if (word.confidence or -1) > (line.confidence or -1) else line
+    return word if more_confident(word.confidence, line.confidence) else line
 
 
 def _read(image: np.ndarray, dpi: int | None, options: RecognizeOptions) -> Recognition:
