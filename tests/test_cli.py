@@ -269,3 +269,19 @@ def test_commands_that_read_no_image_load_no_image_library(args):
     result = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout, result.stderr
     assert result.stderr.splitlines()[-1] == "loaded: []"
+
+
+def test_threads_that_first_use_a_library_together_all_get_it_whole():
+    """OCRmyPDF calls the plugin from several threads at once: none may see a half-imported cv2."""
+    script = (
+        "import threading\nfrom ocrprep.libs import cv2, np, skimage\n"
+        "start, failed = threading.Barrier(8), []\n"
+        "def use():\n    start.wait()\n    try:\n"
+        "        cv2.norm(np.zeros(3), np.zeros(3), cv2.NORM_INF); skimage.morphology.disk\n"
+        "    except AttributeError as error:\n        failed.append(repr(error))\n"
+        "threads = [threading.Thread(target=use) for _ in range(8)]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\nprint(failed)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -8,20 +8,32 @@ and so must not touch them at import time: no module-level arrays, no ``np`` in 
 
 from __future__ import annotations
 
-import sys
+import importlib
 from types import ModuleType
-from typing import TYPE_CHECKING
-
-import lazy_loader
+from typing import TYPE_CHECKING, Any
 
 
-def _submodule(name: str) -> ModuleType:
-    """A lazy submodule, set on its package as an import would do, so that other libraries' own
-    ``import PIL.Image; PIL.Image`` finds it."""
-    module: ModuleType = lazy_loader.load(name, suppress_warning=True)
-    package, _, child = name.rpartition(".")
-    setattr(sys.modules[package], child, module)
-    return module
+class _Lazy:
+    """A module imported on the first use of one of its names.
+
+    Not ``importlib.util.LazyLoader`` (what ``lazy_loader.load`` uses): on Python 3.11 a second thread
+    sees its module while the first still runs it, and fails with "module 'cv2' has no attribute
+    'norm'", as OCRmyPDF's worker threads did. ``importlib.import_module`` makes such threads wait.
+    """
+
+    __slots__ = ("_module", "_name")
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._module: ModuleType | None = None
+
+    def __getattr__(self, attr: str) -> Any:
+        if self._module is None:
+            self._module = importlib.import_module(self._name)
+        return getattr(self._module, attr)
+
+    def __repr__(self) -> str:
+        return f"<lazy module {self._name!r}>"
 
 
 if TYPE_CHECKING:
@@ -34,13 +46,9 @@ if TYPE_CHECKING:
     import skimage.morphology
     from PIL import Image, ImageOps
 else:
-    cv2 = lazy_loader.load("cv2")
-    np = lazy_loader.load("numpy")
-    pytesseract = lazy_loader.load("pytesseract")
-    Image, ImageOps = _submodule("PIL.Image"), _submodule("PIL.ImageOps")
-    rapidfuzz = lazy_loader.load("rapidfuzz")
+    cv2, np, pytesseract = _Lazy("cv2"), _Lazy("numpy"), _Lazy("pytesseract")
+    Image, ImageOps = _Lazy("PIL.Image"), _Lazy("PIL.ImageOps")
     # RapidFuzz, SciPy and scikit-image import their subpackages on first use themselves.
-    scipy = lazy_loader.load("scipy")
-    skimage = lazy_loader.load("skimage")
+    rapidfuzz, scipy, skimage = _Lazy("rapidfuzz"), _Lazy("scipy"), _Lazy("skimage")
 
 __all__ = ["Image", "ImageOps", "cv2", "np", "pytesseract", "rapidfuzz", "scipy", "skimage"]
