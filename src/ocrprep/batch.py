@@ -8,24 +8,24 @@ batch goes on; any other error (a missing engine, a bad pipeline) stops the batc
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import functools
 import os
-import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from .errors import InputError, UsageError
 from .images import PDF_DPI, Page, PageError, display_path, read_pages, remove_partial_outputs
 from .pipeline import Pipeline
 from .plugins import Host
 from .types import RecognizeOptions, more_confident
+
+if TYPE_CHECKING:  # the pool and the signals are imported where used: `ocrprep stages` needs neither
+    from concurrent.futures import Future
 
 BYTES_PER_PIXEL = 24
 """Working memory planned per pixel of a page. ``clean`` with the default pipeline peaks at about 9
@@ -95,6 +95,7 @@ def _deadline(seconds: float | None) -> Iterator[None]:
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield
         return
+    import signal
 
     def expire(signum: int, frame: object) -> None:
         raise PageTimeout
@@ -209,7 +210,9 @@ def _until_broken(
 ) -> Iterator[tuple[int, Result]]:
     """(index, result) as items of ``queue`` finish in a pool; when it breaks, the items it held
     go to ``suspects`` and this ends."""
-    with concurrent.futures.ProcessPoolExecutor(jobs, initializer=_init_worker) as pool:
+    from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, ProcessPoolExecutor, wait
+
+    with ProcessPoolExecutor(jobs, initializer=_init_worker) as pool:
         running: dict[Future[Result], int] = {}
         try:
             while queue or running:
@@ -230,7 +233,9 @@ def _until_broken(
 
 def _alone(func: Callable[[Item], Result], item: Item, on_crash: Callable[[Item, str], Result]) -> Result:
     """``func(item)`` in a worker of its own; ``on_crash(item, why)`` if that worker dies."""
-    with concurrent.futures.ProcessPoolExecutor(1, initializer=_init_worker) as pool:
+    from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, initializer=_init_worker) as pool:
         future = pool.submit(func, item)
         processes: dict[int, Any] = getattr(pool, "_processes", None) or {}  # to read how it ended
         workers = list(processes.values())
@@ -248,6 +253,8 @@ def _alone(func: Callable[[Item], Result], item: Item, on_crash: Callable[[Item,
 def _init_worker() -> None:
     """Workers leave Ctrl-C to the main process, which stops the batch and keeps what is done. A
     worker terminated (SIGTERM) because another one died removes its half-written output first."""
+    import signal
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_worker)
 

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 import pluggy
 
-from . import hookspecs
+from . import __version__, hookspecs
 from .errors import InputError, OcrprepError, PluginError, UsageError
 from .hookspecs import PROJECT
 from .libs import cv2, np
@@ -54,7 +54,14 @@ log = logging.getLogger(__name__)
 
 class _PluginManager(pluggy.PluginManager):
     """Looks for hooks in a plugin without touching the modules it imported: one that ``ocrprep.libs``
-    imports lazily would load on the first look, and ``ocrprep stages`` would pay for numpy and OpenCV."""
+    imports lazily would load on the first look, and ``ocrprep stages`` would pay for numpy and OpenCV.
+
+    ``distributions`` holds the installed package of each entry-point plugin, so that ``ocrprep
+    plugins`` names it without scanning the installed packages a second time."""
+
+    def __init__(self, project_name: str) -> None:
+        super().__init__(project_name)
+        self.distributions: dict[str, importlib.metadata.Distribution] = {}
 
     def parse_hookimpl_opts(self, plugin: object, name: str) -> pluggy.HookimplOpts | None:
         if isinstance(inspect.getattr_static(plugin, name, None), ModuleType):
@@ -64,7 +71,7 @@ class _PluginManager(pluggy.PluginManager):
 
 def get_plugin_manager(
     plugins: Iterable[str] = (), disabled: Iterable[str] = (), entry_points: bool = True
-) -> pluggy.PluginManager:
+) -> _PluginManager:
     """A new plugin manager with the built-ins, the installed plugins (unless not ``entry_points``)
     and ``plugins`` registered.
 
@@ -88,6 +95,8 @@ def get_plugin_manager(
             log.warning("plugin %s (from %s) failed to load and is skipped: %s", entry_point.name, dist, exc)
             continue
         pm.register(plugin, name=entry_point.name)
+        if entry_point.dist is not None:
+            pm.distributions[entry_point.name] = entry_point.dist
     for spec in plugins:
         module = load_plugin_module(spec)
         if not (pm.is_blocked(module.__name__) or pm.is_registered(module)):  # already installed: once
@@ -291,18 +300,14 @@ class Host:
 
     def plugin_infos(self) -> list[PluginInfo]:
         """Every registered plugin with its version, hooks, stages and engines, in registration order."""
-        dists = {
-            ep.name: ep.dist
-            for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
-            if ep.dist is not None
-        }
+        dists = self.pm.distributions
         builtins = {dotted.rpartition(".")[2] for dotted in BUILTIN_PLUGINS}
         infos = []
         for name, plugin in self.pm.list_name_plugin():
             if plugin is None:
                 continue
             if name in builtins:
-                version, distribution = importlib.metadata.version(PROJECT), PROJECT
+                version, distribution = __version__, PROJECT
             elif name in dists:
                 version, distribution = dists[name].version, dists[name].name
             else:
