@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import numpy as np
 import pytest
@@ -86,22 +87,44 @@ def test_file_work_turns_a_bad_file_and_a_failing_page_into_failures(forty_scans
     assert list(Executor(jobs=2).map(str, paths, lambda path, why: why)) == [str(p) for p in paths]
 
 
+STALL_PIPELINE = "stall-on-black | threshold(160)"
+"""With plugins/faulty_plugin.py: a pipeline that takes a minute over an all-black page."""
+KILLED_WORKERS = "the Dask workers processing it stopped each time; it may need more memory than a worker has"
+KILLED_CHILD = (
+    "the worker processing it stopped (signal 9); it may have run out of memory: try fewer --jobs or a "
+    "lower --pdf-dpi"
+)
+TIMED_OUT = "took longer than 3 s (--page-timeout); raise the limit"
+
+
 @pytest.mark.filterwarnings("ignore")
-def test_on_a_dask_cluster_a_page_that_kills_its_workers_fails_alone(ocrprep_cli, tmp_path):
+@pytest.mark.parametrize(
+    ("pipeline", "timeout", "error"),
+    [
+        (KILLER_PIPELINE, None, KILLED_WORKERS),
+        (KILLER_PIPELINE, "60", KILLED_CHILD),
+        (STALL_PIPELINE, "3", TIMED_OUT),
+    ],
+    ids=["killed-workers", "killed-child", "timed-out"],
+)
+def test_on_a_dask_cluster_a_page_that_kills_or_stalls_its_worker_fails_alone(
+    ocrprep_cli, tmp_path, pipeline, timeout, error
+):
+    """Without --page-timeout Dask retries a killed worker's task; with it, each file runs in a child
+    process of the worker, whose timer stops a slow page and whose death costs only its file."""
     distributed = pytest.importorskip("distributed", reason="the dask extra is part of the dev install")
     pages = tmp_path / "pages"
     pages_with_a_killer(pages, 4, killer=2)
+    limit = ["--page-timeout", timeout] if timeout else []
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
+        start = time.monotonic()
         result = ocrprep_cli(
-            "clean", pages, "-o", tmp_path / "out", "--scheduler", cluster.scheduler_address,
-            "--plugin", PLUGINS / "faulty_plugin.py", "--pipeline", KILLER_PIPELINE,
+            "clean", pages, "-o", tmp_path / "out", "--scheduler", cluster.scheduler_address, *limit,
+            "--plugin", PLUGINS / "faulty_plugin.py", "--pipeline", pipeline,
         )  # fmt: skip
-    assert result.returncode == 3, result.stderr
-    errors = error_lines(result.stderr)
-    assert errors == [
-        f"Error: {pages / 'p2.png'}: the Dask workers processing it stopped each time; it may need more "
-        "memory than a worker has"
-    ]
+        took = time.monotonic() - start
+    assert took < 40 and result.returncode == 3, result.stderr
+    assert error_lines(result.stderr) == [f"Error: {pages / 'p2.png'}: {error}"]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["p0.png", "p1.png", "p3.png"]

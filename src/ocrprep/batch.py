@@ -172,7 +172,8 @@ class Executor:
         the item it was on: that item's result is ``on_crash(item, why)``, and the batch goes on.
         """
         if self.scheduler is not None:
-            yield from _dask_map(func, paths, self.scheduler, on_crash)
+            task = functools.partial(_in_child, func) if self.page_timeout else func
+            yield from _dask_map(task, paths, self.scheduler, on_crash)
         elif self.jobs <= 1 or len(paths) <= 1:
             yield from map(func, paths)
         else:
@@ -245,9 +246,57 @@ def _alone(func: Callable[[Item], Result], item: Item, on_crash: Callable[[Item,
             pass
     # Read after the pool has shut down: its manager thread reaps the dead worker.
     codes = [worker.exitcode for worker in workers if worker.exitcode]
-    how = f"signal {-codes[0]}" if codes and codes[0] < 0 else f"exit {codes[0]}" if codes else "died"
-    return on_crash(item, f"the worker processing it stopped ({how}); it may have run out of memory: "
-                          "try fewer --jobs or a lower --pdf-dpi")  # fmt: skip
+    return on_crash(item, _stopped(codes[0] if codes else None))
+
+
+class WorkerStopped(Exception):
+    """The process running an item ended without its result; the message says how."""
+
+
+def _in_child(func: Callable[[Item], Result], item: Item) -> Result:
+    """``func(item)`` in a child process, in its main thread, where ``--page-timeout``'s timer reaches.
+
+    Dask runs tasks in threads, which no signal reaches. The child is started by ``subprocess``, as a
+    Dask worker process is a daemon, which ``multiprocessing`` allows no children. A child that
+    dies raises WorkerStopped, and the Dask worker lives on.
+    """
+    import pickle
+    import subprocess
+    import sys
+
+    child = "from ocrprep.batch import _child_main; _child_main()"
+    done = subprocess.run(
+        [sys.executable, "-c", child], input=pickle.dumps((func, item)), stdout=subprocess.PIPE
+    )
+    if done.returncode:
+        raise WorkerStopped(_stopped(done.returncode))
+    finished, value = pickle.loads(done.stdout)
+    if not finished:
+        raise value  # an error that stops the batch, as it would here
+    result: Result = value
+    return result
+
+
+def _child_main() -> None:
+    """Run the pickled ``(func, item)`` from standard input; ``(True, result)``, or ``(False, error)``
+    for an error it raised, pickled to standard output. What the work prints goes to standard error."""
+    import pickle
+    import sys
+
+    output, sys.stdout = sys.stdout.buffer, sys.stderr
+    func, item = pickle.load(sys.stdin.buffer)
+    try:
+        outcome = (True, func(item))
+    except Exception as error:
+        outcome = (False, error)
+    pickle.dump(outcome, output)
+
+
+def _stopped(code: int | None) -> str:
+    """Why a worker that ended with ``code`` (negative: a signal; None: unknown) gave no result."""
+    how = "died" if code is None else f"signal {-code}" if code < 0 else f"exit {code}"
+    return (f"the worker processing it stopped ({how}); it may have run out of memory: "
+            "try fewer --jobs or a lower --pdf-dpi")  # fmt: skip
 
 
 def _init_worker() -> None:
@@ -286,6 +335,8 @@ def _dask_map(
                 except KilledWorker:
                     yield on_crash(path, "the Dask workers processing it stopped each time; it may need "
                                          "more memory than a worker has")  # fmt: skip
+                except WorkerStopped as stopped:
+                    yield on_crash(path, str(stopped))
         finally:
             client.cancel(futures)
 
