@@ -10,6 +10,7 @@ from skimage.morphology import disk
 
 import ocrprep
 from ocrprep import Scan, Size
+from ocrprep.builtin import despeckle
 from ocrprep.builtin.despeckle import (
     STAGES,
     classify_specks,
@@ -452,6 +453,22 @@ def test_auto_opening_stays_off_where_it_would_erase_faint_glyphs():
     faint = _bold_and_faint(faint=True)
     assert measure_scan(faint).speck_ratio >= 1
     assert np.array_equal(opening(frozen(faint), radius="auto"), faint), "thin glyphs beside bold: off"
+
+
+@pytest.mark.parametrize("restored", [True, False])
+def test_auto_opening_puts_back_the_few_faint_glyphs_beside_much_bold_text(monkeypatch, restored):
+    if not restored:  # proves the check can fail: with no glyph thin enough to restore, they go
+        monkeypatch.setattr(despeckle, "THIN_GLYPH", 0.0)
+    text = (otsu(render_text("Hamburgefonts 1,234", 60, margin=60)) < 128).astype(np.uint8)
+    bold = np.where(cv2.dilate(text, np.ones((3, 3), np.uint8), iterations=2) > 0, B, W).astype(np.uint8)
+    word = (otsu(render_text("Ham", 60, margin=60)) < 128).astype(np.uint8)  # half the bold stem
+    thin = np.zeros(bold.shape, np.uint8)
+    thin[: word.shape[0], : word.shape[1]] = word
+    page = speckled(np.vstack([bold, bold, bold, np.where(thin > 0, B, W).astype(np.uint8)]), 300, clear=3)
+    opened = opening(frozen(page), radius="auto")
+    assert not np.array_equal(opened, page), "mostly bold text: it opens"
+    faint = np.vstack([np.zeros((3 * bold.shape[0], bold.shape[1]), bool), thin > 0])
+    assert (opened[faint] == page[faint]).all() == restored, "the faint word is as it was"
 
 
 # --- ink off the lines of text ------------------------------------------------------------------
