@@ -25,6 +25,8 @@ _EXPECTED = "expected a complete PNG, JPEG, TIFF, BMP, WebP or PDF file"
 log = logging.getLogger(__name__)
 DPI_RANGE = (50, 4800)
 """The resolutions a file may state and be believed."""
+BAND_PIXELS = 1 << 20
+"""Pixels copied at a time from a decoded image (see :func:`pil_to_array`)."""
 
 
 @dataclass(frozen=True)
@@ -130,14 +132,15 @@ def read_pages(
         raise InputError(f"image has too many pixels to read safely ({exc})") from None
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise InputError(f"cannot read as an image ({exc}); {_EXPECTED}") from None
-    with img:
+    # close(), not the image file's own with block (which only closes the file), frees the decoded pixels
+    with contextlib.closing(img):
         count = getattr(img, "n_frames", 1)
         frames = (_frame(img, path, number, count, max_pixels) for number in range(1, count + 1))
         if count > 1:
             yield from frames
             return
         only = next(frames)
-    yield only  # once the file is closed: Pillow's decoded copy of the pixels is gone while it is used
+    yield only  # once the image is closed: Pillow's decoded copy of the pixels is gone while it is used
 
 
 def _frame(img: Image.Image, path: Path, number: int, count: int, max_pixels: int | None) -> Page | PageError:
@@ -210,14 +213,24 @@ def _within(page: Page, max_pixels: int | None) -> Page:
 
 
 def pil_to_array(img: Image.Image) -> np.ndarray:
-    """Pixels of a Pillow image as numpy, keeping what ``to_gray`` needs (alpha, 16-bit depth)."""
+    """Pixels of a Pillow image as numpy, keeping what ``to_gray`` needs (alpha, 16-bit depth).
+
+    Copied a band of ``BAND_PIXELS`` at a time: numpy's conversion of a whole image goes through
+    ``tobytes``, whose 64-KiB pieces and their joined copy made the read peak at three pages, one of
+    which glibc then kept for the rest of the page's cleanup.
+    """
     if img.mode == "1":
         img = img.convert("L")
     elif img.mode in ("P", "PA"):
         img = img.convert("RGBA" if img.mode == "PA" or "transparency" in img.info else "RGB")
     elif img.mode not in ("L", "LA", "RGB", "RGBA", "I", "F") and not img.mode.startswith("I;16"):
         img = img.convert("RGB")
-    pixels: np.ndarray = np.asarray(img)
+    width, height = img.size
+    rows = max(1, BAND_PIXELS // max(width, 1))
+    first = np.asarray(img.crop((0, 0, width, min(rows, height))))
+    pixels = np.empty((height, *first.shape[1:]), first.dtype)
+    for top in range(0, height, rows):
+        pixels[top : top + rows] = np.asarray(img.crop((0, top, width, min(top + rows, height))))
     return pixels
 
 

@@ -94,16 +94,30 @@ class Components:
     def count(self) -> int:
         return int(self.area.size)
 
-    def paint(self, values: np.ndarray, paper: object = 0) -> np.ndarray:
-        """An image holding ``values[i - 1]`` on the pixels of component ``i`` and ``paper`` elsewhere.
+    def paint(
+        self, values: np.ndarray, paper: object = 0, rows: slice = slice(None), columns: slice = slice(None)
+    ) -> np.ndarray:
+        """An image holding ``values[i - 1]`` on the pixels of component ``i`` and ``paper`` elsewhere:
+        of the whole page, or of its box ``rows, columns`` only (for work box by box or band by band,
+        without a page-sized image).
 
         ``values`` has one entry per component; a boolean ``values`` gives a mask of the components
         chosen. Only the ink pixels are touched, which on a page is several times faster than indexing
         ``values`` with a whole label image.
         """
-        image = np.full(self.shape, paper, dtype=values.dtype)
-        if self.where.size:
-            image.ravel()[self.where] = values[self.which - 1]
+        (top, bottom, _), (left, right, _) = rows.indices(self.shape[0]), columns.indices(self.shape[1])
+        image = np.full((bottom - top, right - left), paper, dtype=values.dtype)
+        width = self.shape[1]
+        first, last = np.searchsorted(self.where, (top * width, bottom * width))
+        where, which = self.where[first:last], self.which[first:last]
+        if (left, right) != (0, width):
+            row, column = np.divmod(where, width)
+            inside = (column >= left) & (column < right)
+            where, which = (row[inside] - top) * image.shape[1] + column[inside] - left, which[inside]
+        elif top:
+            where = where - top * width
+        if where.size:
+            image.ravel()[where] = values[which - 1]
         return image
 
     @property
@@ -351,18 +365,21 @@ def row_bands(shape: tuple[int, ...], margin: int = 0) -> Iterator[tuple[int, in
 
 def _ink_indices(mask: np.ndarray) -> np.ndarray:
     """The flat indices of a uint8 mask's nonzero pixels, ascending: int32 when they fit, found band
-    by band (OpenCV's ``findNonZero`` is twice as fast as numpy's) so that no int64 array of them
-    all is made."""
+    by band (OpenCV's ``findNonZero`` is twice as fast as numpy's) into one array, so that neither an
+    int64 array of them all nor a second copy is made."""
     columns = mask.shape[1]
     if mask.size >= 2**31:
         return np.flatnonzero(mask)
-    pieces: list[np.ndarray] = [np.zeros(0, np.int32)]
+    where, filled = np.empty(cv2.countNonZero(mask), np.int32), 0
     for top, bottom, _, _ in row_bands(mask.shape):
         points = cv2.findNonZero(mask[top:bottom])  # (x, y) pairs, or None
         if points is not None:
             points = points.reshape(-1, 2)
-            pieces.append((points[:, 1] + np.int32(top)) * np.int32(columns) + points[:, 0])
-    return np.concatenate(pieces)
+            band = where[filled : filled + len(points)]
+            np.multiply(points[:, 1] + np.int32(top), np.int32(columns), out=band)
+            np.add(band, points[:, 0], out=band)
+            filled += len(points)
+    return where
 
 
 def _depths(mask: np.ndarray, where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

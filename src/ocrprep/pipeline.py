@@ -99,7 +99,8 @@ class Pipeline:
         return scan
 
     def run(self, image: np.ndarray, dpi: int | None = None) -> np.ndarray:
-        """The cleaned pixels (see :meth:`process`)."""
+        """The cleaned pixels (see :meth:`process`): read-only, and a gray ``image``'s own when no stage
+        changed them (a Scan keeps the pixels it was given, not a stage's equal copy)."""
         return self.process(image, dpi).pixels
 
     def to_toml(self) -> str:

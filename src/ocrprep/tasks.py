@@ -67,13 +67,13 @@ class CleanWork:
         target = self.target(page)
         if self.skip_existing and target.exists():
             return page.label, None
-        pixels, dpi = to_gray(page.image), page.dpi
+        # the last step's Scan is written: a pipeline has one step at least (parse_pipeline), and no
+        # gray copy of the page is kept beside the stages'
         for number, (step, scan) in enumerate(self.settings.chain().stages(page.image, page.dpi), 1):
-            pixels, dpi = scan.pixels, scan.dpi
             if self.save_stages is not None:
-                name = f"{self.page_name(page)}.{number}-{step.stage.name}.png"
-                _write(self.save_stages / name, pixels, dpi)
-        _write(target, pixels, dpi)
+                _write(self.save_stages / f"{self.page_name(page)}.{number}-{step.stage.name}.png",
+                       scan.pixels, scan.dpi)  # fmt: skip
+        _write(target, scan.pixels, scan.dpi)
         return page.label, target
 
 

@@ -308,14 +308,19 @@ class Scan:
         return facts.components
 
     def followed_by(self, result: np.ndarray | Warped) -> Scan:
-        """The Scan after a stage returned ``result``: same geometry for an array, else the change."""
+        """The Scan after a stage returned ``result``: same geometry for an array, else the change.
+
+        When ``result`` holds these very pixels, the next Scan keeps these (the stage's copy goes: a
+        page less held by a pipeline of stages that change nothing) and what was measured on them.
+        """
         if isinstance(result, Warped):
             matrix = self.to_input @ np.linalg.inv(result.matrix)
             dpi = None if self.dpi is None else max(1, round(self.dpi * result.scale_factor))
             return Scan(result.pixels, dpi, matrix, self.input_size)
-        after = Scan(result, self.dpi, self.to_input, self.input_size)
-        if result.shape == self.pixels.shape and _same_pixels(result, self.pixels):
-            after._facts = self._facts  # the same pixels: what was measured still holds
+        if result.shape != self.pixels.shape or not _same_pixels(result, self.pixels):
+            return Scan(result, self.dpi, self.to_input, self.input_size)
+        after = Scan(self.pixels, self.dpi, self.to_input, self.input_size)
+        after._facts = self._facts
         return after
 
     def input_pixels(self) -> np.ndarray:

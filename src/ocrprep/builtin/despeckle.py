@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeAlias
 
 from ..hookspecs import hookimpl
@@ -91,9 +91,11 @@ BLOTTED = 0.01
 """A page with more blobs off its lines than this per glyph is blotted (dust, ink drops)."""
 
 SizeSpec: TypeAlias = "Size | float | str"
+"""What stage functions accept as a size: a Size, a number of pixels, or text such as ``"0.5pt"``."""
 Box: TypeAlias = "tuple[int, int, int, int]"
 """A box of pixels: top, left, bottom, right (the last two past its end)."""
-"""What stage functions accept as a size: a Size, a number of pixels, or text such as ``"0.5pt"``."""
+BandMask: TypeAlias = "Callable[[slice], np.ndarray]"
+"""A page-sized mask given band by band: called with a slice of rows, the mask of those rows."""
 
 
 def grayscale(scan: Scan) -> np.ndarray:
@@ -410,11 +412,12 @@ def remove_specks(
     :func:`classify_specks`), and dot-matrix print is judged by its joined glyphs, so its dots stay.
     With ``auto`` the lighter rim of a removed speck on a gray image goes with it.
     """
-    removed = classify_specks(scan, min_size, connectivity, keep_punctuation)[0]  # the kept mask goes now
+    removed = _specks(scan, min_size, connectivity, keep_punctuation)[0]
     if Size(min_size).is_auto:
         return _paint_white(scan, removed)
     cleaned = scan.pixels.copy()
-    cleaned[removed] = 255
+    if removed is not None:
+        cleaned[removed(slice(None))] = 255
     return cleaned
 
 
@@ -458,7 +461,7 @@ def remove_off_line(scan: Scan, mode: str = "auto") -> np.ndarray:
         gap = 0.3 * height
         beyond = (parts.x + parts.width <= start - gap) | (parts.x >= end + gap)
         stray |= blob | (~glyph & beyond) | _floating_dots(parts, text, ~stray, stroke, height)
-    return _paint_white(scan, parts.paint(stray & ~text & (parts.length <= 3 * height), False))
+    return _paint_white(scan, _pixels_of(parts, stray & ~text & (parts.length <= 3 * height)))
 
 
 def _floating_dots(parts: Components, text: np.ndarray, on_line: np.ndarray, stroke: float, height: float
@@ -541,9 +544,9 @@ def remove_lines(scan: Scan) -> np.ndarray:
     length = max(5, round(LINE_LENGTH * height))
     solid = (parts.thickness > SOLID * measure.stroke_width) & (parts.area > 0.5 * parts.width * parts.height)
     chosen = (parts.length >= length) & ~solid  # dark bands hold no lines
-    long, found = parts.paint(chosen, False), []
+    found = []
     for rows, columns in _line_regions(parts, chosen, round(height)) if chosen.any() else ():
-        across, down = _find_lines(long[rows, columns], height, length)
+        across, down = _find_lines(parts.paint(chosen, False, rows, columns), height, length)
         if across.any() or down.any():
             found.append((rows, columns, across, down))
     if found:
@@ -551,13 +554,13 @@ def remove_lines(scan: Scan) -> np.ndarray:
         reach = round(2 * float(np.percentile(depth, 95))) + 1  # the lines' thickness
         text = _text_box(parts, chosen, height)
         for rows, columns, across, down in found:
-            rest = long[rows, columns] & ~across & ~down
+            rest = parts.paint(chosen, False, rows, columns) & ~across & ~down
             crossing = across & _on_both_sides(rest, reach, vertical=True)
             crossing |= down & _on_both_sides(rest, reach, vertical=False)
             removed[rows, columns] |= (across | down) > crossing
             for strip in _edge_strips(rows, columns, across, down, reach, text, height, parts.shape):
                 removed[strip] |= scan.ink[strip]
-    return _paint_white(scan, removed)
+    return _paint_white(scan, (lambda rows: removed[rows]) if removed.any() else None)
 
 
 def _dashes(parts: Components, stroke: float, height: float) -> np.ndarray:
@@ -735,18 +738,33 @@ def _on_both_sides(ink: np.ndarray, reach: int, vertical: bool) -> np.ndarray:
     return seen_before & (cv2.dilate(mask, after, anchor=(0, 0)) > 0)
 
 
-def _paint_white(scan: Scan, removed: np.ndarray) -> np.ndarray:
-    """The page with the ``removed`` ink painted white, and the lighter anti-aliased rim around it
-    on a gray image (not ink, but it would stay as a faint ghost of the mark). The rim is found
-    band by band, so that no other page-sized mask is made."""
+def _paint_white(scan: Scan, removed: BandMask | None) -> np.ndarray:
+    """The page with the ``removed`` ink painted white (None: nothing is), and the lighter
+    anti-aliased rim around it on a gray image (not ink, but it would stay as a faint ghost of the
+    mark). Both are painted band by band, so that no page-sized mask is made."""
     result = scan.pixels.copy()
-    if removed.any():
-        np.putmask(result, removed, 255)
-        for top, bottom, above, below in row_bands(removed.shape, 1):
-            grown = cv2.dilate(removed[above:below].view(np.uint8), np.ones((3, 3), np.uint8)).view(bool)
-            rim = np.greater(grown[top - above : bottom - above], scan.ink[top:bottom])  # paper beside it
-            np.putmask(result[top:bottom], rim, 255)
+    if removed is None:
+        return result
+    for top, bottom, above, below in row_bands(result.shape, 1):
+        band = removed(slice(above, below))
+        grown = cv2.dilate(band.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool)
+        inner = slice(top - above, bottom - above)
+        np.putmask(result[top:bottom], band[inner], 255)
+        np.putmask(result[top:bottom], np.greater(grown[inner], scan.ink[top:bottom]), 255)  # paper beside it
     return result
+
+
+def _pixels_of(parts: Components, chosen: np.ndarray, ink: np.ndarray | None = None) -> BandMask | None:
+    """The pixels of the ``chosen`` components (of ``ink`` only, when given), band by band; None when
+    none is chosen."""
+    if not chosen.any():
+        return None
+
+    def band(rows: slice) -> np.ndarray:
+        mask = parts.paint(chosen, False, rows)
+        return mask if ink is None else np.logical_and(mask, ink[rows], out=mask)
+
+    return band
 
 
 def classify_specks(
@@ -768,14 +786,26 @@ def classify_specks(
     from the words, stay; only dust away from the text goes. With ``auto`` and no measurable dark
     text (blank, solid, noise-only or light-on-dark images) nothing is removed.
     """
+    return tuple(  # type: ignore[return-value]
+        np.zeros(scan.pixels.shape, bool) if mask is None else mask(slice(None))
+        for mask in _specks(scan, min_size, connectivity, keep_punctuation)
+    )
+
+
+def _specks(
+    scan: Scan, min_size: SizeSpec, connectivity: int, keep_punctuation: str
+) -> tuple[BandMask | None, BandMask | None]:
+    """The two masks of :func:`classify_specks`, band by band (None: no pixel): ``remove-specks``
+    paints the first into the page a band at a time, and never the second."""
     size = Size(min_size)
     keep = keep_punctuation == "true" or (keep_punctuation == "auto" and size.is_auto)
     ink = scan.ink if size.is_auto else scan.pixels < INK_BELOW
     measure = _dark_text(scan) if size.is_auto or keep else None
     if measure is None:
-        removed = np.zeros(ink.shape, bool) if size.is_auto else _small_components(
-            ink, _area_limit(size, scan.dpi, 0.0), connectivity)  # fmt: skip
-        return removed, np.zeros(ink.shape, bool)
+        if size.is_auto:
+            return None, None
+        small = _small_components(ink, _area_limit(size, scan.dpi, 0.0), connectivity)
+        return (lambda rows: small[rows]), None
     assert measure.stroke_width is not None and measure.char_height is not None
     stroke, height = measure.stroke_width, measure.char_height
     limit = _area_limit(size, scan.dpi, stroke * height / 4)
@@ -794,11 +824,8 @@ def classify_specks(
         near = np.isfinite(neighbour)
         # A speckled scan keeps only pen dabs beside the text; a clean one keeps either.
         punctuation = small & ((near & dab) if measure.speck_ratio >= SPECKLED else (near | dab))
-    removed, kept = judged.paint(small & ~punctuation, False), judged.paint(punctuation, False)
-    if measure.dot_pitch:  # the joined glyphs cover the gaps between the dots too
-        removed &= ink
-        kept &= ink
-    return removed, kept
+    within = ink if measure.dot_pitch else None  # the joined glyphs cover the gaps between the dots too
+    return _pixels_of(judged, small & ~punctuation, within), _pixels_of(judged, punctuation, within)
 
 
 def _dark_text(scan: Scan) -> ScanMeasure | None:
@@ -842,15 +869,19 @@ def _neighbour_pen(parts: Components, shape: tuple[int, ...], stroke: float, hei
         return np.full(parts.count, np.inf)
     far = 255  # stands for "no glyph"
     pens = np.where(glyph, np.minimum(np.ceil(parts.thickness), far - 1), far).astype(np.uint8)
-    pen_image = parts.paint(pens, far)
     reach, up, down = round(height), round(0.5 * height), round(0.3 * height)
     kernel = np.ones((up + down + 1, 2 * reach + 1), np.uint8)
-    # dst(p) = min of src(p + (x - reach, y - down)) over the kernel: glyph ink from `down` rows above
-    # p (p below the glyph) to `up` rows below p (p above the glyph), `reach` columns either side.
-    zone = cv2.erode(pen_image, kernel, anchor=(reach, down), borderValue=far)
     rows = np.clip(np.rint(parts.cy).astype(int), 0, shape[0] - 1)
     cols = np.clip(np.rint(parts.cx).astype(int), 0, shape[1] - 1)
-    pen: np.ndarray = np.where(zone[rows, cols] == far, np.inf, zone[rows, cols].astype(np.float64))
+    zone = np.empty(parts.count, np.uint8)
+    for top, bottom, above, below in row_bands(shape, max(up, down)):  # no page-sized image
+        # dst(p) = min of src(p + (x - reach, y - down)) over the kernel: glyph ink from `down` rows
+        # above p (p below the glyph) to `up` rows below p (p above the glyph), `reach` columns either side.
+        pen_image = parts.paint(pens, far, slice(above, below))
+        eroded = cv2.erode(pen_image, kernel, anchor=(reach, down), borderValue=far)
+        inside = (rows >= top) & (rows < bottom)
+        zone[inside] = eroded[rows[inside] - above, cols[inside]]
+    pen: np.ndarray = np.where(zone == far, np.inf, zone.astype(np.float64))
     return pen
 
 
