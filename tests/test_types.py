@@ -244,3 +244,11 @@ def test_scan_inverted_is_the_overviews_polarity_without_measuring_the_text(meas
     assert scan.overview.inverted is light_on_dark and measurements == [(1200, 1000)]
     small = Scan(255 - line if light_on_dark else line)
     assert small.inverted is light_on_dark and small.measure.inverted is light_on_dark
+
+
+def test_clean_returns_an_array_of_its_own_even_when_no_stage_changed_the_input():
+    image = np.full((40, 60), 255, np.uint8)
+    cleaned = ocrprep.clean(image, "grayscale")
+    assert np.array_equal(cleaned, image) and not np.may_share_memory(cleaned, image)
+    image[0, 0] = 0
+    assert cleaned[0, 0] == 255, "writing into the input does not change the result"

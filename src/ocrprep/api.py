@@ -27,10 +27,13 @@ def clean(
     """Run a cleanup pipeline (the default one when None) and return the cleaned 2-D uint8 image.
 
     ``image`` is a path (its first page is used), a Pillow image or a numpy array; it is not changed.
+    The result is the caller's own: never the input array, even when no stage changed it.
     ``plugins`` are extra plugin modules or ``.py`` paths, as with ``--plugin``.
     """
     pixels, dpi = load_image(image)
-    return Host(plugins).pipeline(pipeline, pipeline_file).run(pixels, dpi)
+    cleaned = Host(plugins).pipeline(pipeline, pipeline_file).run(pixels, dpi)
+    shared = isinstance(image, np.ndarray) and np.may_share_memory(cleaned, image)
+    return cleaned.copy() if shared else cleaned
 
 
 def recognize(
